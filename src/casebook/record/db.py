@@ -21,11 +21,19 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:
+            # Let SQLAlchemy, not the sqlite3 module, decide when transactions
+            # begin, so savepoints and all-or-nothing imports behave as on
+            # PostgreSQL (see SQLAlchemy's "Serializable isolation / Savepoints").
+            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn) -> None:
+            conn.exec_driver_sql("BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
