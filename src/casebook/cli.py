@@ -1,0 +1,249 @@
+"""The ``casebook`` command. Each command parses its input, opens the database
+once and calls one function of the packages; errors the user can fix are
+printed plainly (naming the file, row and field) with exit code 2."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import Engine, func, select
+
+from casebook.record.errors import RecordError
+
+app = typer.Typer(
+    help="Casebook: children's services record, performance, returns and scrutiny.",
+    no_args_is_help=True,
+)
+import_app = typer.Typer(help="Bring data into Casebook.", no_args_is_help=True)
+export_app = typer.Typer(help="Take data out of Casebook.", no_args_is_help=True)
+codes_app = typer.Typer(help="Code lists an administrator can extend.", no_args_is_help=True)
+holidays_app = typer.Typer(help="The bank holiday calendar.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+app.add_typer(codes_app, name="codes")
+app.add_typer(holidays_app, name="bank-holidays")
+
+console = Console(stderr=True)
+out = Console()
+
+
+def _engine() -> Engine:
+    from casebook.record.db import make_engine
+    from casebook.settings import get_settings
+
+    return make_engine(get_settings().url)
+
+
+def _friendly(command: Callable) -> Callable:
+    """Print record errors as a list of problems and exit 2, never a traceback."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except RecordError as exc:
+            problems = getattr(exc, "problems", None)
+            if problems:
+                console.print(f"[red]Refused: {len(problems)} problem(s)[/red]")
+                for problem in problems[:50]:
+                    console.print(f"  - {problem}")
+                if len(problems) > 50:
+                    console.print(f"  ... and {len(problems) - 50} more")
+            else:
+                console.print(f"[red]Refused:[/red] {exc}")
+            raise typer.Exit(2) from None
+
+    return run
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def _tracked(progress: Progress, description: str) -> Callable[[int, int], None]:
+    task = progress.add_task(description, total=None)
+
+    def update(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total)
+
+    return update
+
+
+@app.command()
+@_friendly
+def init() -> None:
+    """Create the database schema, or upgrade it to the latest version."""
+    from casebook.record.schema import current_revision, upgrade
+
+    engine = _engine()
+    upgrade(engine)
+    out.print(f"Database ready at schema revision {current_revision(engine)}.")
+
+
+@app.command()
+@_friendly
+def generate(
+    scale: Annotated[float, typer.Option(help="1 is a city of about 61,000 children.")] = 1.0,
+    seed: Annotated[int, typer.Option(help="The same seed gives the same authority.")] = 1,
+    as_at: Annotated[str | None, typer.Option(help="Last day of the history, YYYY-MM-DD.")] = None,
+) -> None:
+    """Fill an empty database with a synthetic authority (fictional people only)."""
+    from casebook.interchange.synthetic import generate as make_city
+    from casebook.record.schema import upgrade
+
+    engine = _engine()
+    upgrade(engine)
+    with _progress() as progress:
+        counts = make_city(
+            engine,
+            scale=scale,
+            seed=seed,
+            as_at=_parse_date("--as-at", as_at) if as_at else None,
+            progress=_tracked(progress, "Generating the authority"),
+        )
+    out.print(f"Generated {sum(counts.values()):,} rows in {len(counts)} tables.")
+
+
+@import_app.command("ssd")
+@_friendly
+def import_ssd(
+    directory: Annotated[Path, typer.Argument(help="Folder of <table>.csv files.")],
+) -> None:
+    """Import a Standard Safeguarding Dataset extract: all of it, or nothing."""
+    if not directory.is_dir():
+        console.print(f"[red]Refused:[/red] {directory} is not a folder")
+        raise typer.Exit(2)
+    from casebook.interchange.ssd_import import import_ssd as run_import
+    from casebook.record.schema import upgrade
+
+    engine = _engine()
+    upgrade(engine)
+    with _progress() as progress:
+        counts = run_import(engine, directory, progress=_tracked(progress, "Importing"))
+    out.print(f"Imported {sum(counts.values()):,} rows from {len(counts)} tables.")
+
+
+@export_app.command("ssd")
+@_friendly
+def export_ssd(directory: Annotated[Path, typer.Argument(help="Folder to write into.")]) -> None:
+    """Export the record as the Standard Safeguarding Dataset (one CSV per table)."""
+    from casebook.interchange.ssd_export import export_ssd as run_export
+
+    directory.mkdir(parents=True, exist_ok=True)
+    with _progress() as progress:
+        counts = run_export(_engine(), directory, progress=_tracked(progress, "Exporting"))
+    out.print(f"Exported {sum(counts.values()):,} rows to {len(counts)} files in {directory}.")
+
+
+@app.command()
+@_friendly
+def due(
+    person_id: str,
+    on: Annotated[str | None, typer.Option(help="Date to look from, YYYY-MM-DD.")] = None,
+) -> None:
+    """What is due and overdue for one child, from the timescales."""
+    from sqlalchemy.orm import Session
+
+    from casebook.record.timescales import due_for
+
+    on_date = _parse_date("--on", on) if on else date.today()
+    with Session(_engine()) as session:
+        items = due_for(session, person_id, on_date)
+    table = Table("Due", "Status", "Date", title=f"{person_id} as at {on_date:%-d %b %Y}")
+    for item in items:
+        table.add_row(item.label, item.status, item.due.isoformat())
+    out.print(table if items else "Nothing due.")
+
+
+@codes_app.command("add")
+@_friendly
+def codes_add(list_name: str, code: str, label: str) -> None:
+    """Add a code to a code list (e.g. when the DfE adds one)."""
+    _create("CodeValue", {"list_name": list_name, "code": code, "label": label})
+    out.print(f"Added {code} to {list_name}.")
+
+
+@holidays_app.command("add")
+@_friendly
+def holidays_add(day: str, name: str) -> None:
+    """Add a bank holiday (e.g. a newly announced one) to the working-day calendar."""
+    _create("BankHoliday", {"holiday_date": day, "name": name})
+    out.print(f"Added {day} {name}.")
+
+
+def _create(model_name: str, values: dict) -> None:
+    from sqlalchemy.orm import Session
+
+    from casebook.record import models, services
+    from casebook.record.unit_of_work import UnitOfWork
+
+    with Session(_engine()) as session:
+        services.create(
+            UnitOfWork(session=session),
+            getattr(models, model_name),
+            values,
+            services.Actor("cli-admin"),
+        )
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Run the web application."""
+    import uvicorn
+
+    from casebook.web.app import create_app
+
+    out.print(f"Casebook at http://{host}:{port}/")
+    uvicorn.run(create_app(_engine()), host=host, port=port, log_level="warning")
+
+
+@app.command()
+@_friendly
+def demo(
+    scale: Annotated[float, typer.Option(help="Size of the demo authority.")] = 1.0,
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Set up the demo authority (if the database is empty) and serve it."""
+    from casebook.record.models import Person
+    from casebook.record.schema import upgrade
+
+    engine = _engine()
+    upgrade(engine)
+    with engine.connect() as conn:
+        people = conn.scalar(select(func.count()).select_from(Person))
+    if not people:
+        generate(scale=scale, seed=1, as_at=None)
+    serve(host=host, port=port)
+
+
+def _parse_date(option: str, value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        console.print(
+            f"[red]Refused:[/red] {option} '{value}' is not a date in the form YYYY-MM-DD"
+        )
+        raise typer.Exit(2) from None
+
+
+if __name__ == "__main__":
+    app()

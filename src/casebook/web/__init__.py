@@ -1,0 +1,1 @@
+"""The web application: thin routes over the record's packages."""
