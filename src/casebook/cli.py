@@ -31,8 +31,8 @@ app.add_typer(export_app, name="export")
 app.add_typer(codes_app, name="codes")
 app.add_typer(holidays_app, name="bank-holidays")
 
-console = Console(stderr=True)
-out = Console()
+console = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 
 def _engine() -> Engine:
