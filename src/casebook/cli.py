@@ -30,6 +30,8 @@ app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(codes_app, name="codes")
 app.add_typer(holidays_app, name="bank-holidays")
+timescales_app = typer.Typer(help="Statutory and local timescales.", no_args_is_help=True)
+app.add_typer(timescales_app, name="timescales")
 
 console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -184,6 +186,40 @@ def holidays_add(day: str, name: str) -> None:
     """Add a bank holiday (e.g. a newly announced one) to the working-day calendar."""
     _create("BankHoliday", {"holiday_date": day, "name": name})
     out.print(f"Added {day} {name}.")
+
+
+@timescales_app.command("list")
+@_friendly
+def timescales_list() -> None:
+    """Every timescale with the value in force here (defaults or local overrides)."""
+    from sqlalchemy.orm import Session
+
+    from casebook.record.timescales import TIMESCALES, load_timescales
+
+    with Session(_engine()) as session:
+        in_force = load_timescales(session)
+    table = Table("Key", "Timescale", "In force", "Default", "Kind")
+    for key, ts in in_force.items():
+        default = TIMESCALES[key]
+        table.add_row(
+            key, ts.title, f"{ts.amount} {ts.unit}", f"{default.amount} {default.unit}", ts.kind
+        )
+    out.print(table)
+
+
+@timescales_app.command("set")
+@_friendly
+def timescales_set(key: str, amount: int, unit: str) -> None:
+    """Set the authority's own value for a timescale, e.g. `cin_visit 4 weeks`."""
+    from sqlalchemy.orm import Session
+
+    from casebook.record.local_standards import set_local_standard
+    from casebook.record.services import Actor
+    from casebook.record.unit_of_work import UnitOfWork
+
+    with Session(_engine()) as session:
+        set_local_standard(UnitOfWork(session=session), key, amount, unit, Actor("cli-admin"))
+    out.print(f"{key} is now {amount} {unit}.")
 
 
 def _create(model_name: str, values: dict) -> None:

@@ -68,3 +68,15 @@ def test_import_of_a_missing_folder_is_refused(database, tmp_path):
     result = runner.invoke(app, ["import", "ssd", str(tmp_path / "nowhere")])
     assert result.exit_code == 2
     assert "is not a folder" in result.output
+
+
+def test_an_administrator_changes_a_local_standard(database):
+    runner.invoke(app, ["init"])
+    assert runner.invoke(app, ["timescales", "set", "cin_visit", "4", "weeks"]).exit_code == 0
+    again = runner.invoke(app, ["timescales", "set", "cin_visit", "20", "working_days"])
+    assert again.exit_code == 0, again.output
+    listing = runner.invoke(app, ["timescales", "list"], env={"COLUMNS": "250"})
+    assert "20 working_days" in listing.output
+    refused = runner.invoke(app, ["timescales", "set", "no_such_clock", "4", "weeks"])
+    assert refused.exit_code == 2
+    assert "no_such_clock" in refused.output
