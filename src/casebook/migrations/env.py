@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import casebook.access.models  # noqa: F401 - registers the access tables
 from casebook.record.models import Base
 
 config = context.config

@@ -44,3 +44,45 @@ class EarlyHelpEpisode(RecordRow, Base):
     earl_episode_worker_id: Mapped[str | None] = mapped_column(
         String, ForeignKey("ssd_professionals.prof_professional_id"), index=True
     )
+
+
+class ContactPerson(RecordRow, Base):
+    """Someone named in a contact besides its subject: siblings, parents, the
+    person of concern (Casebook table). The SSD keeps one person per contact."""
+
+    __tablename__ = "contact_person"
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    contact_id: Mapped[str] = mapped_column(
+        String, ForeignKey("ssd_contacts.cont_contact_id"), index=True
+    )
+    person_id: Mapped[str] = mapped_column(
+        String, ForeignKey("ssd_person.pers_person_id"), index=True
+    )
+    role_in_contact: Mapped[str | None] = mapped_column(String(40))
+
+
+class PartnerRequest(RecordRow, Base):
+    """The MASH asks a partner agency officer to add what their agency knows."""
+
+    __tablename__ = "partner_request"
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    contact_id: Mapped[str] = mapped_column(
+        String, ForeignKey("ssd_contacts.cont_contact_id"), index=True
+    )
+    partner_username: Mapped[str] = mapped_column(String(60), index=True)
+    requested_by: Mapped[str] = mapped_column(String(60))
+    requested_on: Mapped[date] = mapped_column(Date)
+    question: Mapped[str | None] = mapped_column(Text)
+
+
+class PartnerContribution(RecordRow, Base):
+    """What a partner agency added to an enquiry, in answer to a request."""
+
+    __tablename__ = "partner_contribution"
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    request_id: Mapped[str] = mapped_column(String, ForeignKey("partner_request.id"), index=True)
+    contributed_on: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)

@@ -17,6 +17,9 @@ class Department(RecordRow, Base):
     dept_team_name: Mapped[str | None] = mapped_column(String)
     dept_team_parent_id: Mapped[str | None] = mapped_column(String)
     dept_team_parent_name: Mapped[str | None] = mapped_column(String)
+    # Casebook: the front door (MASH) teams, whose workers see the children
+    # named in recent contacts.
+    cb_front_door: Mapped[str] = mapped_column(Flag, default="N", server_default="N")
 
 
 class Professional(RecordRow, Base):
