@@ -18,6 +18,10 @@ class Settings(BaseSettings):
 
     database_url: str | None = None
     data_dir: Path = Path("data")
+    #: Where the npm packages were installed (``npm ci`` in the repository root).
+    node_modules: Path = Path(__file__).resolve().parents[2] / "node_modules"
+    #: Send the session cookie only over HTTPS. On in production behind TLS.
+    secure_cookies: bool = False
 
     @property
     def url(self) -> str:

@@ -38,6 +38,9 @@ class User:
 
 
 def allowed(user: User, action: Action) -> bool:
+    """Whether the user's role allows ``action`` (front door work only in a front door team)."""
+    if action is Action.FRONT_DOOR and not user.front_door:
+        return False
     return action in PERMISSIONS[user.role]
 
 

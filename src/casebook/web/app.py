@@ -1,38 +1,48 @@
-"""The web application. For now a single page that shows the authority is there;
-the child's record in the browser arrives with its own issue."""
+"""The web application: FastAPI, server-rendered GOV.UK pages and a JSON API.
+
+Routes are thin: they parse input, call one function of the record or access
+packages and render the result. The engine is made once by the entry point.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, select_autoescape
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from casebook import __version__
 from casebook.record.db import session_factory
-from casebook.record.summary import authority_summary
+from casebook.settings import Settings, get_settings
+from casebook.web import errors
+from casebook.web.routes import auth, home
+from casebook.web.security import SecureHeaders
 
-templates = Environment(
-    loader=PackageLoader("casebook.web", "templates"), autoescape=select_autoescape()
-)
+STATIC = Path(__file__).resolve().parent / "static"
 
 
-def create_app(engine: Engine) -> FastAPI:
-    """Build the app around one engine, made once by the entry point."""
-    app = FastAPI(title="Casebook", version=__version__)
-    sessions = session_factory(engine)
+def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Casebook",
+        version=__version__,
+        description="The child's record: find a child, the front door, the record and chronology.",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.sessions = session_factory(engine)
+    app.state.settings = settings
+    app.add_middleware(SecureHeaders)
+    errors.install(app)
 
-    @app.get("/", response_class=HTMLResponse)
-    def home() -> str:
-        today = date.today()
-        with sessions() as session:
-            summary = authority_summary(session, today)
-        return templates.get_template("home.html").render(summary=summary, today=today)
+    govuk = settings.node_modules / "govuk-frontend" / "dist" / "govuk"
+    if govuk.is_dir():
+        app.mount("/assets", StaticFiles(directory=govuk / "assets"), name="assets")
+        app.mount("/static/govuk", StaticFiles(directory=govuk), name="govuk")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    @app.get("/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
-
+    for module in (auth, home):
+        app.include_router(module.router)
     return app
