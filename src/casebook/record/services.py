@@ -218,39 +218,40 @@ def get(session: Session, model: type[M], key: Any) -> M:
 
 
 def _one_transaction(service: Callable[..., M]) -> Callable[..., M]:
-    """Run a service inside its unit of work and commit only if it finished."""
+    """Make a one-transaction service of a session-level step: run it inside the unit
+    of work and commit only if it finished. Services that change several records
+    at once (e.g. a front-door decision opening a referral) call the steps
+    (``add_record`` ...) inside their own unit of work instead."""
 
     @functools.wraps(service)
     def run(uow: UnitOfWork, *args: Any, **kwargs: Any) -> M:
         with uow:
-            result = service(uow, *args, **kwargs)
+            result = service(uow.session, *args, **kwargs)
             uow.commit()
             return result
 
     return run
 
 
-@_one_transaction
-def create(uow: UnitOfWork, model: type[M], values: Mapping[str, Any], actor: Actor) -> M:
+def add_record(session: Session, model: type[M], values: Mapping[str, Any], actor: Actor) -> M:
     """Validate and add a new record, with its history entry."""
     clean = _clean(model, values)
     pk = list(model.__table__.primary_key.columns)
     if len(pk) == 1 and isinstance(pk[0].type, String) and clean.get(pk[0].key) is None:
         clean[pk[0].key] = new_id(model)
-    _validate(uow.session, model, clean)
+    _validate(session, model, clean)
     key = tuple(clean.get(c.key) for c in pk)
-    if None not in key and uow.session.get(model, key) is not None:
+    if None not in key and session.get(model, key) is not None:
         raise Invalid([Problem(pk[0].key, f"a record with id '{key[-1]}' already exists")])
     obj = model(**clean)
-    uow.session.add(obj)
-    _flush(uow.session)
-    _history(uow.session, actor, "create", obj, None, snapshot(obj), None)
+    session.add(obj)
+    _flush(session)
+    _history(session, actor, "create", obj, None, snapshot(obj), None)
     return obj
 
 
-@_one_transaction
-def update(
-    uow: UnitOfWork,
+def update_record(
+    session: Session,
     model: type[M],
     key: Any,
     changes: Mapping[str, Any],
@@ -259,7 +260,7 @@ def update(
     reason: str | None = None,
 ) -> M:
     """Change fields of a record the user saw at ``expected_version``."""
-    obj = get(uow.session, model, key)
+    obj = get(session, model, key)
     _check_version(obj, expected_version)
     if obj.cb_status != ACTIVE:
         raise Invalid([Problem("cb_status", f"this record is {obj.cb_status.replace('_', ' ')}")])
@@ -268,25 +269,23 @@ def update(
         if pk.key in clean and clean[pk.key] != getattr(obj, pk.key):
             raise Invalid([Problem(pk.key, "an id cannot be changed")])
     before = snapshot(obj)
-    _validate(uow.session, model, {**before_values(obj), **clean})
+    _validate(session, model, {**before_values(obj), **clean})
     for field, value in clean.items():
         setattr(obj, field, value)
-    _flush(uow.session)
-    _history(uow.session, actor, "update", obj, before, snapshot(obj), reason)
+    _flush(session)
+    _history(session, actor, "update", obj, before, snapshot(obj), reason)
     return obj
 
 
-@_one_transaction
-def mark_entered_in_error(
-    uow: UnitOfWork, model: type[M], key: Any, reason: str, expected_version: int, actor: Actor
+def mark_entered_in_error_record(
+    session: Session, model: type[M], key: Any, reason: str, expected_version: int, actor: Actor
 ) -> M:
     """Take a wrongly entered record out of use, keeping it and saying why."""
-    return _set_status(uow, model, key, ENTERED_IN_ERROR, reason, expected_version, actor)
+    return _set_status(session, model, key, ENTERED_IN_ERROR, reason, expected_version, actor)
 
 
-@_one_transaction
-def supersede(
-    uow: UnitOfWork,
+def supersede_record(
+    session: Session,
     model: type[M],
     key: Any,
     replacement: Mapping[str, Any],
@@ -295,7 +294,7 @@ def supersede(
     actor: Actor,
 ) -> M:
     """Replace a record with a corrected one; the old one stays, marked superseded."""
-    old = get(uow.session, model, key)
+    old = get(session, model, key)
     _check_version(old, expected_version)
     values = {
         k: v for k, v in before_values(old).items() if k not in BOOKKEEPING and k not in _pk(model)
@@ -304,15 +303,15 @@ def supersede(
     clean = _clean(model, values)
     for pk in _pk(model):
         clean.setdefault(pk, new_id(model))
-    _validate(uow.session, model, clean)
+    _validate(session, model, clean)
     before = snapshot(old)
     old.cb_status = SUPERSEDED
     old.cb_status_reason = reason
     new = model(**clean)
-    uow.session.add(new)
-    _flush(uow.session)
-    _history(uow.session, actor, "supersede", old, before, snapshot(old), reason)
-    _history(uow.session, actor, "create", new, None, snapshot(new), f"replaces {_key_of(old)}")
+    session.add(new)
+    _flush(session)
+    _history(session, actor, "supersede", old, before, snapshot(old), reason)
+    _history(session, actor, "create", new, None, snapshot(new), f"replaces {_key_of(old)}")
     return new
 
 
@@ -334,16 +333,23 @@ def _check_version(obj: Base, expected_version: int) -> None:
         )
 
 
-def _set_status(uow, model, key, status, reason, expected_version, actor):
+def _set_status(session, model, key, status, reason, expected_version, actor):
     if not reason or not reason.strip():
         raise Invalid([Problem("reason", "say why")])
-    obj = get(uow.session, model, key)
+    obj = get(session, model, key)
     _check_version(obj, expected_version)
     if obj.cb_status != ACTIVE:
         raise Invalid([Problem("cb_status", f"this record is already {obj.cb_status}")])
     before = snapshot(obj)
     obj.cb_status = status
     obj.cb_status_reason = reason.strip()
-    _flush(uow.session)
-    _history(uow.session, actor, status, obj, before, snapshot(obj), reason.strip())
+    _flush(session)
+    _history(session, actor, status, obj, before, snapshot(obj), reason.strip())
     return obj
+
+
+#: The services, each one transaction with its history: what routes and commands call.
+create = _one_transaction(add_record)
+update = _one_transaction(update_record)
+mark_entered_in_error = _one_transaction(mark_entered_in_error_record)
+supersede = _one_transaction(supersede_record)
