@@ -16,7 +16,10 @@ from casebook import __version__
 from casebook.record.db import session_factory
 from casebook.settings import Settings, get_settings
 from casebook.web import errors
-from casebook.web.routes import auth, home
+from casebook.web.api import admin as admin_api
+from casebook.web.api import children as children_api
+from casebook.web.api import front_door as front_door_api
+from casebook.web.routes import admin, auth, children, front_door, home, partner, search
 from casebook.web.security import SecureHeaders
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -43,6 +46,17 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
         app.mount("/static/govuk", StaticFiles(directory=govuk), name="govuk")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    for module in (auth, home):
+    for module in (
+        auth,
+        home,
+        search,
+        children,
+        front_door,
+        partner,
+        admin,
+        children_api,
+        front_door_api,
+        admin_api,
+    ):
         app.include_router(module.router)
     return app

@@ -1,0 +1,7 @@
+"""Pages: children."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

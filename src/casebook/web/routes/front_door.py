@@ -1,0 +1,7 @@
+"""Pages: front_door."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,7 @@
+"""Pages: partner."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
