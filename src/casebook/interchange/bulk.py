@@ -8,10 +8,12 @@ transaction, so an all-or-nothing import stays all-or-nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import Connection, Table
+
+from casebook.record.names import KEY_COLUMNS, keys_for
 
 
 def insert_rows(
@@ -20,11 +22,42 @@ def insert_rows(
     """Insert ``rows`` (tuples in ``columns`` order) into ``table``; return the count.
 
     Columns left out take their server defaults (``cb_version`` 1, ``cb_status``
-    active).
+    active); people's name search keys are worked out from their names
+    (:func:`with_name_keys`).
     """
+    columns, rows = with_name_keys(table, columns, rows)
     if conn.dialect.name == "postgresql":
         return _copy_postgres(conn, table, columns, rows)
     return _executemany_sqlite(conn, table, columns, rows)
+
+
+def with_name_keys(
+    table: Table, columns: Sequence[str], rows: Iterable[Sequence]
+) -> tuple[Sequence[str], Iterable[Sequence]]:
+    """For ``ssd_person`` rows without the name keys, the columns and rows with them added.
+
+    The ORM fills the keys on every write; a bulk load skips the ORM, so the
+    keys are added here, worked out the same way (:mod:`casebook.record.names`).
+    Any other table, or rows that bring their own keys, pass through unchanged.
+    """
+    if table.name != "ssd_person" or any(c in columns for c in KEY_COLUMNS):
+        return columns, rows
+    forename = columns.index("pers_forename") if "pers_forename" in columns else None
+    surname = columns.index("pers_surname") if "pers_surname" in columns else None
+    if forename is None and surname is None:
+        return columns, rows
+
+    def keyed() -> Iterator[tuple]:
+        for row in rows:
+            yield (
+                *row,
+                *keys_for(
+                    row[forename] if forename is not None else None,
+                    row[surname] if surname is not None else None,
+                ),
+            )
+
+    return [*columns, *KEY_COLUMNS], keyed()
 
 
 def _sqlite_value(value):

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casebook.record.models.base import Base, Flag, RecordRow
+from casebook.record.names import keys_for
 
 
 class Person(RecordRow, Base):
@@ -35,6 +36,24 @@ class Person(RecordRow, Base):
     pers_nationality: Mapped[str | None] = mapped_column(String)
     # Casebook: children are exported to the SSD; adults around them are not.
     cb_person_type: Mapped[str] = mapped_column(String(10), default="child", server_default="child")
+    # Casebook: how the names sound, for search and the duplicate check
+    # (casebook.record.names); kept in step with the names on every write.
+    cb_surname_key: Mapped[str | None] = mapped_column(String)
+    cb_forename_key: Mapped[str | None] = mapped_column(String)
+
+    __table_args__ = (
+        Index("ix_ssd_person_name_keys", "cb_surname_key", "cb_forename_key", "pers_dob"),
+        Index("ix_ssd_person_pers_dob", "pers_dob"),
+    )
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _keep_name_keys(_mapper, _connection, person: Person) -> None:
+    """Fill the name keys from the names whenever the ORM writes a person."""
+    person.cb_surname_key, person.cb_forename_key = keys_for(
+        person.pers_forename, person.pers_surname
+    )
 
 
 class Family(RecordRow, Base):
