@@ -99,12 +99,18 @@ def _role_scope(user: User, on: date) -> ColumnElement[bool]:
         door = _named_in_recent_contact(on) if user.front_door else false()
         return or_(team, door)
     if role is Role.HEAD_OF_SERVICE and user.service_id:
-        teams = select(Department.dept_team_id).where(
-            or_(
-                Department.dept_team_parent_id == user.service_id,
-                Department.dept_team_id == user.service_id,
+        # Every team below the service, however deep (service > locality > team).
+        below = (
+            select(Department.dept_team_id)
+            .where(Department.dept_team_id == user.service_id)
+            .cte("service_teams", recursive=True)
+        )
+        below = below.union_all(
+            select(Department.dept_team_id).where(
+                Department.dept_team_parent_id == below.c.dept_team_id
             )
         )
+        teams = select(below.c.dept_team_id)
         return _open_involvement(on, Involvement.invo_professional_team.in_(teams))
     if role is Role.AUDITOR:
         return exists().where(
