@@ -32,6 +32,8 @@ app.add_typer(codes_app, name="codes")
 app.add_typer(holidays_app, name="bank-holidays")
 timescales_app = typer.Typer(help="Statutory and local timescales.", no_args_is_help=True)
 app.add_typer(timescales_app, name="timescales")
+users_app = typer.Typer(help="Accounts of the people who sign in.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -222,6 +224,50 @@ def timescales_set(key: str, amount: int, unit: str) -> None:
     out.print(f"{key} is now {amount} {unit}.")
 
 
+@users_app.command("add")
+@_friendly
+def users_add(
+    username: str,
+    role: Annotated[
+        str,
+        typer.Option(
+            help="social_worker, team_manager, head_of_service, "
+            "performance_officer, auditor, partner, "
+            "scrutiny_officer, councillor or administrator"
+        ),
+    ],
+    name: Annotated[str, typer.Option(help="Display name.")],
+    team: Annotated[str | None, typer.Option(help="Team id (ssd_department).")] = None,
+    service: Annotated[str | None, typer.Option(help="Service id, for heads of service.")] = None,
+    professional: Annotated[str | None, typer.Option(help="Professional id of a worker.")] = None,
+    agency: Annotated[str | None, typer.Option(help="Agency of a partner officer.")] = None,
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
+) -> None:
+    """Create an account (the password is stored as an argon2 hash)."""
+    from sqlalchemy.orm import Session
+
+    from casebook.access.accounts import create_user
+    from casebook.record.services import Actor
+    from casebook.record.unit_of_work import UnitOfWork
+
+    with Session(_engine()) as session:
+        create_user(
+            UnitOfWork(session=session),
+            username=username,
+            display_name=name,
+            role=role,
+            password=password,
+            actor=Actor("cli-admin"),
+            team_id=team,
+            service_id=service,
+            professional_id=professional,
+            agency=agency,
+        )
+    out.print(f"Created {username} ({role}).")
+
+
 def _create(model_name: str, values: dict) -> None:
     from sqlalchemy.orm import Session
 
@@ -268,6 +314,14 @@ def demo(
         people = conn.scalar(select(func.count()).select_from(Person))
     if not people:
         generate(scale=scale, seed=1, as_at=None)
+    from sqlalchemy.orm import Session
+
+    from casebook.access.demo import create_demo_accounts
+
+    with Session(engine) as session:
+        made = create_demo_accounts(session)
+    if made:
+        out.print(f"Demo accounts created: {', '.join(made)} (passwords in the README).")
     serve(host=host, port=port)
 
 

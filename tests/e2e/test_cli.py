@@ -80,3 +80,25 @@ def test_an_administrator_changes_a_local_standard(database):
     refused = runner.invoke(app, ["timescales", "set", "no_such_clock", "4", "weeks"])
     assert refused.exit_code == 2
     assert "no_such_clock" in refused.output
+
+
+def test_users_add_creates_an_account_with_a_hashed_password(database):
+    from casebook.access.models import AppUser
+
+    runner.invoke(app, ["init"])
+    result = runner.invoke(
+        app,
+        ["users", "add", "sw.fern", "--role", "social_worker", "--name", "Fern Holloway"],
+        input="a long enough password\na long enough password\n",
+    )
+    assert result.exit_code == 0, result.output
+    with Session(make_engine(database)) as s:
+        user = s.get(AppUser, "sw.fern")
+        assert user.password_hash.startswith("$argon2")
+    bad = runner.invoke(
+        app,
+        ["users", "add", "x.y", "--role", "wizard", "--name", "X"],
+        input="a long enough password\na long enough password\n",
+    )
+    assert bad.exit_code == 2
+    assert "role" in bad.output
