@@ -14,7 +14,9 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 def alembic_config(engine: Engine, connection=None) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # Alembic reads the option through configparser, where % starts a placeholder.
+    url = engine.url.render_as_string(hide_password=False).replace("%", "%%")
+    cfg.set_main_option("sqlalchemy.url", url)
     if connection is not None:
         cfg.attributes["connection"] = connection
     return cfg
