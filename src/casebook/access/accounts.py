@@ -20,6 +20,7 @@ from casebook.access.passwords import DUMMY_HASH, MIN_LENGTH, hash_password, ver
 from casebook.access.policy import User
 from casebook.access.roles import Role
 from casebook.record import services
+from casebook.record.db import begin_write
 from casebook.record.errors import Invalid, Problem
 from casebook.record.models import Department
 from casebook.record.models.base import ACTIVE
@@ -92,6 +93,7 @@ _GENERIC = "Enter a correct username and password."
 
 def sign_in(session: Session, username: str, password: str, at: datetime) -> SignIn:
     """Check a password, count failures, lock after too many; start a session."""
+    begin_write(session)
     account = session.get(AppUser, username)
     if account is None or not account.active or account.cb_status != ACTIVE:
         verify_password(DUMMY_HASH, password)
@@ -143,6 +145,7 @@ def resume(session: Session, token: str | None, at: datetime) -> ActiveSession |
     if row is None or row.ended_at is not None:
         return None
     if at - row.last_seen_at > IDLE_TIMEOUT:
+        begin_write(session)
         row.ended_at = at
         session.commit()
         return None
@@ -150,6 +153,7 @@ def resume(session: Session, token: str | None, at: datetime) -> ActiveSession |
     if account is None or not account.active or account.cb_status != ACTIVE:
         return None
     if at - row.last_seen_at > timedelta(minutes=1):
+        begin_write(session)
         row.last_seen_at = at
         session.commit()
     return ActiveSession(user=as_policy_user(session, account), csrf_token=row.csrf_token)

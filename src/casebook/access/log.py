@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from casebook.access.accounts import now
 from casebook.access.models import AccessLogEntry
+from casebook.record.db import begin_write
 
 VIEW = "view"
 SEARCH = "search"
@@ -32,6 +33,7 @@ def log_access(
     at: datetime | None = None,
 ) -> None:
     """Append one entry and commit it straight away, whatever the page does next."""
+    begin_write(session)
     session.add(
         AccessLogEntry(
             at=at or now(),

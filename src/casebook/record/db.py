@@ -33,10 +33,35 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn) -> None:
-            conn.exec_driver_sql("BEGIN")
+            # A transaction that will write takes the write lock up front, so a
+            # busy database makes it wait (busy timeout) instead of failing
+            # when a read lock cannot be upgraded. See begin_write().
+            immediate = conn.get_execution_options().get(WRITE_OPTION)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+WRITE_OPTION = "casebook_write"
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's next transaction as a writing one.
+
+    On SQLite a transaction that first reads and then writes fails at once if
+    another connection wrote meanwhile; ending any read-only transaction and
+    beginning with the write lock lets concurrent writers queue instead. On
+    PostgreSQL this changes nothing.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            return  # already writing in this transaction: leave it be
+        session.commit()
+    session.connection(execution_options={WRITE_OPTION: True})
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -10,6 +10,8 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from casebook.record.db import begin_write
+
 
 class UnitOfWork:
     """Wraps a session. Services enter it (``with uow:``) and commit it when done."""
@@ -24,6 +26,7 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self.session = self._given if self._given is not None else self._factory()
         self._committed = False
+        begin_write(self.session)
         return self
 
     def __exit__(
