@@ -93,18 +93,21 @@ _GENERIC = "Enter a correct username and password."
 
 def sign_in(session: Session, username: str, password: str, at: datetime) -> SignIn:
     """Check a password, count failures, lock after too many; start a session."""
-    begin_write(session)
     account = session.get(AppUser, username)
     if account is None or not account.active or account.cb_status != ACTIVE:
         verify_password(DUMMY_HASH, password)
         return SignIn(None, _GENERIC)
     if account.locked_until is not None and account.locked_until > at:
-        return SignIn(
-            None,
-            "This account is locked after too many failed attempts. "
-            f"Try again after {account.locked_until:%H:%M}, or ask an administrator.",
-        )
-    if not verify_password(account.password_hash, password):
+        return _locked(account)
+    # Hash outside any write transaction: argon2 is slow on purpose, and on
+    # SQLite the write lock would make every other sign-in wait behind it.
+    correct = verify_password(account.password_hash, password)
+    begin_write(session)
+    account = session.get(AppUser, username, populate_existing=True)
+    if account.locked_until is not None and account.locked_until > at:
+        session.commit()
+        return _locked(account)
+    if not correct:
         account.failed_attempts = (account.failed_attempts or 0) + 1
         if account.failed_attempts >= MAX_FAILURES:
             account.locked_until = at + LOCKOUT
@@ -125,6 +128,14 @@ def sign_in(session: Session, username: str, password: str, at: datetime) -> Sig
     )
     session.commit()
     return SignIn(token, None)
+
+
+def _locked(account: AppUser) -> SignIn:
+    return SignIn(
+        None,
+        "This account is locked after too many failed attempts. "
+        f"Try again after {account.locked_until:%H:%M}, or ask an administrator.",
+    )
 
 
 def _digest(token: str) -> str:
