@@ -152,7 +152,10 @@ def main() -> None:
         out = asyncio.run(run(base, ids, names, args.clients, args.requests))
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
     print(
         json.dumps(
             {

@@ -60,7 +60,7 @@ class Family(RecordRow, Base):
     __tablename__ = "ssd_family"
 
     fami_table_id: Mapped[str] = mapped_column(String, primary_key=True)
-    fami_family_id: Mapped[str | None] = mapped_column(String)
+    fami_family_id: Mapped[str | None] = mapped_column(String, index=True)
     fami_person_id: Mapped[str | None] = mapped_column(
         String, ForeignKey("ssd_person.pers_person_id"), index=True
     )
