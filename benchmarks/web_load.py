@@ -104,7 +104,10 @@ async def sign_in(client: httpx.AsyncClient) -> None:
     assert reply.status_code == 303, reply.status_code
 
 
-async def one_client(base: str, ids, names, requests: int, out: dict, seed: int) -> None:
+async def one_client(
+    base: str, ids, names, requests: int, out: dict, seed: int, think: float
+) -> None:
+    """One user: open a record, search, pause as a person reading would, repeat."""
     rng = random.Random(seed)
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
         await sign_in(client)
@@ -118,6 +121,8 @@ async def one_client(base: str, ids, names, requests: int, out: dict, seed: int)
                 out[kind].append((time.perf_counter() - start) * 1000)
                 if reply.status_code != 200:
                     out["errors"].append(f"{path}: {reply.status_code}")
+                if think:
+                    await asyncio.sleep(rng.uniform(0, 2 * think))
 
 
 async def run(base: str, ids, names, clients: int, requests: int) -> dict:
@@ -136,6 +141,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=20, help="per client, of each kind")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="mean seconds a user pauses between requests (0: flat out)",
+    )
     args = parser.parse_args()
     ids, names = prepare(args.url, 500)
     port = free_port()
@@ -148,8 +159,10 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        asyncio.run(run(base, ids[:20], names[:20], 2, 2))  # warm up
-        out = asyncio.run(run(base, ids, names, args.clients, args.requests))
+        asyncio.run(run(base, ids[:20], names[:20], 2, 2, 0))  # warm up
+        started = time.perf_counter()
+        out = asyncio.run(run(base, ids, names, args.clients, args.requests, args.think))
+        elapsed = time.perf_counter() - started
     finally:
         server.terminate()
         try:
@@ -161,6 +174,8 @@ def main() -> None:
             {
                 "url": args.url.split("@")[-1],
                 "clients": args.clients,
+                "think_s": args.think,
+                "requests_per_s": round((len(out["record"]) + len(out["search"])) / elapsed, 1),
                 "requests": len(out["record"]) + len(out["search"]),
                 "record_p50_ms": round(statistics.median(out["record"]), 1),
                 "record_p95_ms": p95(out["record"]),
