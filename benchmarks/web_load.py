@@ -125,9 +125,11 @@ async def one_client(
                     await asyncio.sleep(rng.uniform(0, 2 * think))
 
 
-async def run(base: str, ids, names, clients: int, requests: int) -> dict:
+async def run(base: str, ids, names, clients: int, requests: int, think: float) -> dict:
     out: dict = {"record": [], "search": [], "errors": []}
-    await asyncio.gather(*(one_client(base, ids, names, requests, out, i) for i in range(clients)))
+    await asyncio.gather(
+        *(one_client(base, ids, names, requests, out, i, think) for i in range(clients))
+    )
     return out
 
 
