@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from casebook.access import accounts, log
@@ -90,7 +90,12 @@ def requires(action: Action) -> Callable[[User], User]:
     return guard
 
 
-def child_in_scope(person_id: str, request: Request, db: DbSession, user: CurrentUser) -> str:
+def child_in_scope(
+    person_id: Annotated[str, Path(max_length=100, pattern=r"^[^\x00]+$")],
+    request: Request,
+    db: DbSession,
+    user: CurrentUser,
+) -> str:
     """The child named in the path, if this user may see them; every look is logged."""
     ok = allowed(user, Action.VIEW_CHILD) and can_see_child(db, user, person_id, date.today())
     action = log.VIEW if request.method not in UNSAFE else "edit"
