@@ -139,6 +139,82 @@ def _bulk_settings(conn: Connection) -> Iterator[None]:
         raw.execute(f"PRAGMA cache_size={int(cache)}")
 
 
+#: On PostgreSQL, a table receiving at least this many rows, and more than it
+#: holds already, is loaded without its secondary indexes and foreign keys, which
+#: are built again afterwards, in the same transaction.
+REBUILD_MIN_ROWS = 20_000
+#: PostgreSQL memory for building those indexes, for this transaction only.
+MAINTENANCE_WORK_MEM = "256MB"
+
+_SECONDARY = """
+    SELECT t.relname, format('DROP INDEX %%I.%%I', n.nspname, c.relname),
+           pg_get_indexdef(i.indexrelid)
+    FROM pg_index i
+    JOIN pg_class c ON c.oid = i.indexrelid
+    JOIN pg_class t ON t.oid = i.indrelid
+    JOIN pg_namespace n ON n.oid = t.relnamespace
+    WHERE t.oid = ANY(%(tables)s::regclass[])
+      AND NOT i.indisunique AND NOT i.indisprimary AND i.indisvalid
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+    ORDER BY t.relname, c.relname
+"""
+_FOREIGN_KEYS = """
+    SELECT t.relname,
+           format('ALTER TABLE %%I.%%I DROP CONSTRAINT %%I', n.nspname, t.relname, k.conname),
+           format('ALTER TABLE %%I.%%I ADD CONSTRAINT %%I ', n.nspname, t.relname, k.conname)
+               || pg_get_constraintdef(k.oid)
+    FROM pg_constraint k
+    JOIN pg_class t ON t.oid = k.conrelid
+    JOIN pg_namespace n ON n.oid = t.relnamespace
+    WHERE k.contype = 'f' AND t.oid = ANY(%(tables)s::regclass[])
+    ORDER BY t.relname, k.conname
+"""
+
+
+@contextmanager
+def _indexes_built_after(conn: Connection, files: list[SourceFile]) -> Iterator[None]:
+    """On PostgreSQL, load big tables without their secondary indexes and foreign keys.
+
+    Maintaining a B-tree and checking a foreign key row by row costs far more
+    than building the index, or checking the key, once over the loaded table.
+    What is dropped is read from the database's own catalogue and made again
+    from its own definitions after the load, inside the import's transaction:
+    if anything fails (a key taken meanwhile, as before), everything, drops
+    included, is rolled back. Pass 1 has checked every reference, so the
+    rebuilt foreign keys find nothing wrong unless someone else wrote meanwhile,
+    and then the database refuses the import, as it would have row by row.
+    Dropping them locks those tables until the import commits, so a write by
+    someone else during the load waits for it rather than slipping in.
+    """
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    raw = conn.connection.dbapi_connection
+    wanted = {source.spec.name: source.lines for source in files}
+    existing = dict(
+        raw.execute(
+            "SELECT relname, reltuples FROM pg_class WHERE oid = ANY(%(tables)s::regclass[])",
+            {"tables": [f'"{name}"' for name in wanted]},
+        ).fetchall()
+    )
+    tables = [
+        f'"{name}"'
+        for name, lines in wanted.items()
+        if lines >= REBUILD_MIN_ROWS and lines > existing.get(name, 0)
+    ]
+    if not tables:
+        yield
+        return
+    raw.execute(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'")
+    indexes = raw.execute(_SECONDARY, {"tables": tables}).fetchall()
+    foreign_keys = raw.execute(_FOREIGN_KEYS, {"tables": tables}).fetchall()
+    for _table, drop, _create in [*foreign_keys, *indexes]:
+        raw.execute(drop)
+    yield
+    for _table, _drop, create in [*indexes, *foreign_keys]:
+        raw.execute(create)
+
+
 # --------------------------------------------------------------------------- problems
 
 
@@ -188,6 +264,8 @@ class SourceFile:
     path: Path
     header: list[str] = field(default_factory=list)
     stamp: tuple[int, int] = (0, 0)
+    #: Lines read by the check pass (the header and any blank lines included).
+    lines: int = 0
 
     @property
     def name(self) -> str:
@@ -287,6 +365,7 @@ def check_file(source: SourceFile, known: KnownKeys, codes: CodeBook, report: Pr
             checker = RowChecker(source, known, codes, report)
             checker.check_rows(reader)
             checker.finish()
+            source.lines = reader.line_num
     except UnicodeDecodeError:
         known.unreadable.add(source.spec.name)
         message = "is not UTF-8 text: save it as CSV UTF-8"
@@ -466,9 +545,10 @@ def load_files(
 ) -> dict[str, int]:
     """Insert every checked file (pass 2), referenced tables first; return counts."""
     counts: dict[str, int] = {}
-    for source in files:
-        counts[source.spec.name] = load_file(conn, source)
-        tick()
+    with _indexes_built_after(conn, files):
+        for source in files:
+            counts[source.spec.name] = load_file(conn, source)
+            tick()
     return counts
 
 
