@@ -45,7 +45,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import DBAPIError
 
-from casebook.interchange.bulk import insert_rows
+from casebook.interchange.bulk import insert_rows, refresh_statistics
 from casebook.interchange.ssd_spec import (
     CellChecks,
     Kind,
@@ -93,6 +93,7 @@ def import_ssd(engine: Engine, in_dir: Path, progress: Progress | None = None) -
         if refusal is None:
             raise
         raise refusal from None
+    refresh_statistics(engine)
     return counts
 
 

@@ -17,7 +17,7 @@ from random import Random
 
 from sqlalchemy import Engine, func, select, text
 
-from casebook.interchange.bulk import insert_rows
+from casebook.interchange.bulk import insert_rows, refresh_statistics
 from casebook.interchange.synthetic import rates
 from casebook.interchange.synthetic.context import Chunk, City
 from casebook.interchange.synthetic.days import YEAR, Calendar, add_months
@@ -145,4 +145,5 @@ def generate(
             )
     counts["ssd_department"] = len(workforce.departments)
     counts["ssd_professionals"] = len(workforce.professionals)
+    refresh_statistics(engine)
     return dict(sorted(counts.items()))
