@@ -23,6 +23,8 @@ from casebook.record.errors import Forbidden
 SESSION_COOKIE = "casebook_session"
 PRE_CSRF_COOKIE = "casebook_csrf"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: A child id in a path: any text but NUL, which no database column can hold.
+NO_NUL_NONEMPTY = r"^[^\x00]+$"
 
 
 class NotSignedIn(Exception):
@@ -91,7 +93,7 @@ def requires(action: Action) -> Callable[[User], User]:
 
 
 def child_in_scope(
-    person_id: Annotated[str, Path(max_length=100, pattern=r"^[^\x00]+$")],
+    person_id: Annotated[str, Path(max_length=100, pattern=NO_NUL_NONEMPTY)],
     request: Request,
     db: DbSession,
     user: CurrentUser,

@@ -7,7 +7,11 @@ re-render with ``values`` (the raw form) and ``errors`` (field -> message).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
 
 from casebook.record.errors import Invalid, Problem
 
@@ -53,15 +57,42 @@ def date_values(name: str, value: date | None) -> dict[str, str]:
     }
 
 
-def errors_from(exc: Invalid, field_map: Mapping[str, str] | None = None) -> FormErrors:
-    """Record problems as form errors; ``field_map`` turns column names into form fields."""
+#: Any text but NUL, which no database column can hold: ids in paths and queries.
+NO_NUL = r"^[^\x00]*$"
+RecordId = Annotated[str, Path(pattern=NO_NUL, max_length=100)]
+
+
+async def _form_fields(request: Request) -> dict[str, str]:
+    """The posted form's text fields, as typed (less any NUL characters)."""
+    form = await request.form()
+    return {k: v.replace("\x00", "") for k, v in form.items() if isinstance(v, str)}
+
+
+#: The posted form, read once (``csrf_protect`` reads the same cached form).
+FormFields = Annotated[dict[str, str], Depends(_form_fields)]
+
+
+def problem_errors(
+    exc: Invalid, labels: Mapping[str, str], field_map: Mapping[str, str] | None = None
+) -> FormErrors:
+    """A service's problems as messages beside the form's fields, each naming the field."""
     errors = FormErrors()
     for problem in exc.problems:
         field = (field_map or {}).get(problem.field, problem.field)
-        errors.add(field, _sentence(problem))
+        errors.add(field, labelled_message(labels.get(problem.field) or labels.get(field), problem))
     return errors
 
 
-def _sentence(problem: Problem) -> str:
+def renamed(exc: Invalid, columns: Mapping[str, str]) -> Invalid:
+    """The same refusal, naming the fields as the caller sent them, not as the record
+    keeps them (``cont_contact_date`` is the ``contact_date`` the caller gave)."""
+    return Invalid([replace(p, field=columns.get(p.field, p.field)) for p in exc.problems])
+
+
+def labelled_message(label: str | None, problem: Problem) -> str:
     message = problem.message
-    return message[:1].upper() + message[1:]
+    if not label:
+        return message[:1].upper() + message[1:]
+    if message.startswith(("is ", "was ", "must ")):
+        return f"{label} {message}"
+    return f"{label}: {message}"

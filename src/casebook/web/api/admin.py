@@ -19,8 +19,8 @@ from casebook.record.services import Actor
 from casebook.record.unit_of_work import UnitOfWork
 from casebook.web.api.front_door import Strict, Text
 from casebook.web.deps import CurrentUser, DbSession, csrf_protect, requires
+from casebook.web.forms import NO_NUL
 from casebook.web.routes.admin import all_users
-from casebook.web.routes.front_door import NO_NUL
 
 router = APIRouter(prefix="/api", tags=["admin"])
 

@@ -26,6 +26,7 @@ from casebook.record.models import Person
 from casebook.record.search import SearchHit
 from casebook.web.api.front_door import Strict, Text
 from casebook.web.deps import ChildId, CurrentUser, DbSession, csrf_protect, requires
+from casebook.web.forms import NO_NUL
 from casebook.web.routes.children import (
     CLEAN_PATH,
     LONGEST_NAME,
@@ -35,7 +36,6 @@ from casebook.web.routes.children import (
     check_date,
     find_duplicates,
 )
-from casebook.web.routes.front_door import NO_NUL
 from casebook.web.routes.search import LONGEST, search_children
 
 router = APIRouter(prefix="/api", tags=["children"])

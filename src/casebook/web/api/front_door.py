@@ -23,15 +23,14 @@ from casebook.record.models import Contact
 from casebook.record.services import Actor
 from casebook.record.unit_of_work import UnitOfWork
 from casebook.web.deps import CurrentUser, DbSession, csrf_protect, requires
+from casebook.web.forms import RecordId, renamed
 from casebook.web.routes.front_door import (
     CONTACT_COLUMNS,
     DECISION_COLUMNS,
     ContactDetail,
-    RecordId,
     contact_detail,
     log_contact_view,
     partner_problem,
-    renamed,
 )
 
 router = APIRouter(prefix="/api", tags=["front_door"])

@@ -23,8 +23,7 @@ from casebook.record.errors import Invalid
 from casebook.record.services import Actor
 from casebook.record.unit_of_work import UnitOfWork
 from casebook.web.deps import CurrentUser, DbSession, csrf_protect, requires
-from casebook.web.forms import FormErrors
-from casebook.web.routes.front_door import NO_NUL, FormFields, problem_errors
+from casebook.web.forms import NO_NUL, FormErrors, FormFields, problem_errors
 from casebook.web.templating import render
 
 router = APIRouter()

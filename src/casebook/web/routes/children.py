@@ -28,6 +28,7 @@ from casebook.access.roles import Action, Role
 from casebook.record import services
 from casebook.record.child_summary import child_summary
 from casebook.record.chronology import KINDS, chronology
+from casebook.record.code_lists import code_options
 from casebook.record.errors import Invalid, Problem
 from casebook.record.fields import EARLIEST_DATE_YEAR
 from casebook.record.models import CaseNote, Person
@@ -35,15 +36,16 @@ from casebook.record.search import SearchHit, likely_duplicates
 from casebook.record.services import Actor
 from casebook.record.unit_of_work import UnitOfWork
 from casebook.web.deps import ChildId, CurrentUser, DbSession, csrf_protect, requires
-from casebook.web.forms import FormErrors, date_values, read_date
-from casebook.web.routes.front_door import (
+from casebook.web.forms import (
     NO_NUL,
+    FormErrors,
     FormFields,
-    code_options,
-    full_name,
+    date_values,
     problem_errors,
+    read_date,
     renamed,
 )
+from casebook.web.routes.front_door import full_name
 from casebook.web.routes.search import QueryFields, code_labels, log_search
 from casebook.web.templating import render
 

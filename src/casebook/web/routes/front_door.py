@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,10 +24,10 @@ from casebook.access.models import AppUser
 from casebook.access.policy import User
 from casebook.access.roles import Action, Role
 from casebook.record import front_door, services
+from casebook.record.code_lists import code_options
 from casebook.record.errors import Conflict, Invalid, Problem
 from casebook.record.front_door import OPENS_REFERRAL, Clock
 from casebook.record.models import (
-    CodeValue,
     Contact,
     ContactPerson,
     PartnerContribution,
@@ -39,7 +38,16 @@ from casebook.record.models.base import ACTIVE
 from casebook.record.services import Actor
 from casebook.record.unit_of_work import UnitOfWork
 from casebook.web.deps import CurrentUser, DbSession, csrf_protect, requires
-from casebook.web.forms import FormErrors, date_values, read_date
+from casebook.web.forms import (
+    FormErrors,
+    FormFields,
+    RecordId,
+    date_values,
+    labelled_message,
+    problem_errors,
+    read_date,
+    renamed,
+)
 from casebook.web.templating import render
 
 router = APIRouter()
@@ -79,50 +87,6 @@ DECISION_COLUMNS = {
     "cine_referral_date": "decided_on",
     "cine_cin_primary_need_code": "primary_need",
 }
-
-#: Any text but NUL, which no database column can hold: ids in paths and queries.
-NO_NUL = r"^[^\x00]*$"
-RecordId = Annotated[str, Path(pattern=NO_NUL, max_length=100)]
-
-
-# --------------------------------------------------------------------------- form reading
-
-
-async def _form_fields(request: Request) -> dict[str, str]:
-    """The posted form's text fields, as typed (less any NUL characters)."""
-    form = await request.form()
-    return {k: v.replace("\x00", "") for k, v in form.items() if isinstance(v, str)}
-
-
-#: The posted form, read once (``csrf_protect`` reads the same cached form).
-FormFields = Annotated[dict[str, str], Depends(_form_fields)]
-
-
-def problem_errors(
-    exc: Invalid, labels: Mapping[str, str], field_map: Mapping[str, str] | None = None
-) -> FormErrors:
-    """A service's problems as messages beside the form's fields, each naming the field."""
-    errors = FormErrors()
-    for problem in exc.problems:
-        field = (field_map or {}).get(problem.field, problem.field)
-        errors.add(field, _sentence(labels.get(problem.field) or labels.get(field), problem))
-    return errors
-
-
-def renamed(exc: Invalid, columns: Mapping[str, str]) -> Invalid:
-    """The same refusal, naming the fields as the caller sent them, not as the record
-    keeps them (``cont_contact_date`` is the ``contact_date`` the caller gave)."""
-    return Invalid([replace(p, field=columns.get(p.field, p.field)) for p in exc.problems])
-
-
-def _sentence(label: str | None, problem: Problem) -> str:
-    message = problem.message
-    if not label:
-        return message[:1].upper() + message[1:]
-    if message.startswith(("is ", "was ", "must ")):
-        return f"{label} {message}"
-    return f"{label}: {message}"
-
 
 # --------------------------------------------------------------------------- shared reads
 
@@ -228,16 +192,6 @@ def log_contact_view(db: Session, user: User, detail: ContactDetail, path: str) 
     """Opening a contact shows a child's data (and the people named): log each."""
     for person_id in detail.person_ids:
         log.log_access(db, user.username, log.VIEW, person_id=person_id, detail=path)
-
-
-def code_options(db: Session, list_name: str) -> list[tuple[str, str]]:
-    """A code list as (code, "Label (code)") choices, in the list's order."""
-    rows = db.execute(
-        select(CodeValue.code, CodeValue.label)
-        .where(CodeValue.list_name == list_name, CodeValue.cb_status == ACTIVE)
-        .order_by(CodeValue.sort_order, CodeValue.code)
-    ).all()
-    return [(code, f"{label[:1].upper()}{label[1:]} ({code})") for code, label in rows]
 
 
 def partner_problem(db: Session, username: str) -> Problem | None:
@@ -424,7 +378,7 @@ def ask_partner(
     if not partner:
         errors.add("partner_username", "Enter the partner's username")
     elif problem := partner_problem(db, partner):
-        errors.add("partner_username", _sentence(ASK_LABELS["partner_username"], problem))
+        errors.add("partner_username", labelled_message(ASK_LABELS["partner_username"], problem))
     if not question:
         errors.add("question", "Enter what you need to know")
     if not errors:

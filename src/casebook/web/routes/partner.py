@@ -25,8 +25,7 @@ from casebook.record.models.base import ACTIVE
 from casebook.record.services import Actor
 from casebook.record.unit_of_work import UnitOfWork
 from casebook.web.deps import CurrentUser, DbSession, csrf_protect, requires
-from casebook.web.forms import FormErrors
-from casebook.web.routes.front_door import FormFields, RecordId, problem_errors
+from casebook.web.forms import FormErrors, FormFields, RecordId, problem_errors
 from casebook.web.templating import render
 
 router = APIRouter()

@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 from casebook.access import log
 from casebook.access.policy import User, visible_children
 from casebook.access.roles import Action
+from casebook.record.code_lists import code_options
 from casebook.record.search import SearchHit, find_children
 from casebook.web.deps import CurrentUser, DbSession, requires
 from casebook.web.forms import FormErrors, read_date
-from casebook.web.routes.front_door import code_options
 from casebook.web.templating import render
 
 router = APIRouter()
