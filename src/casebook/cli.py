@@ -4,19 +4,15 @@ printed plainly (naming the file, row and field) with exit code 2."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 
-from casebook.record.errors import RecordError
+from casebook import cli_support
 
 app = typer.Typer(
     help="Casebook: children's services record, performance, returns and scrutiny.",
@@ -35,57 +31,9 @@ app.add_typer(timescales_app, name="timescales")
 users_app = typer.Typer(help="Accounts of the people who sign in.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 
-console = Console(stderr=True, soft_wrap=True)
-out = Console(soft_wrap=True)
-
-
-def _engine() -> Engine:
-    from casebook.record.db import make_engine
-    from casebook.settings import get_settings
-
-    return make_engine(get_settings().url)
-
-
-def _friendly(command: Callable) -> Callable:
-    """Print record errors as a list of problems and exit 2, never a traceback."""
-
-    @functools.wraps(command)
-    def run(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except RecordError as exc:
-            problems = getattr(exc, "problems", None)
-            if problems:
-                console.print(f"[red]Refused: {len(problems)} problem(s)[/red]")
-                for problem in problems[:50]:
-                    console.print(f"  - {problem}")
-                if len(problems) > 50:
-                    console.print(f"  ... and {len(problems) - 50} more")
-            else:
-                console.print(f"[red]Refused:[/red] {exc}")
-            raise typer.Exit(2) from None
-
-    return run
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    )
-
-
-def _tracked(progress: Progress, description: str) -> Callable[[int, int], None]:
-    task = progress.add_task(description, total=None)
-
-    def update(done: int, total: int) -> None:
-        progress.update(task, completed=done, total=total)
-
-    return update
+console, out = cli_support.console, cli_support.out
+_engine, _friendly, _progress = cli_support.engine, cli_support.friendly, cli_support.progress
+_tracked, _parse_date = cli_support.tracked, cli_support.parse_date
 
 
 @app.command()
@@ -325,14 +273,13 @@ def demo(
     serve(host=host, port=port)
 
 
-def _parse_date(option: str, value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        console.print(
-            f"[red]Refused:[/red] {option} '{value}' is not a date in the form YYYY-MM-DD"
-        )
-        raise typer.Exit(2) from None
+from casebook.performance import commands as _performance_commands  # noqa: E402
+from casebook.record.workflows import commands as _workflow_commands  # noqa: E402
+from casebook.returns import commands as _returns_commands  # noqa: E402
+from casebook.scrutiny import commands as _scrutiny_commands  # noqa: E402
+
+for _commands in (_workflow_commands, _performance_commands, _returns_commands, _scrutiny_commands):
+    _commands.register(app)
 
 
 if __name__ == "__main__":

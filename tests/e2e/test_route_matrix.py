@@ -22,6 +22,12 @@ from casebook.web.deps import child_in_scope
 from tests.e2e.webkit import csrf_from, make_user, signed_in
 
 PUBLIC = {("GET", "/sign-in"), ("POST", "/sign-in"), ("GET", "/health"), ("POST", "/sign-out")}
+#: The public scrutiny site: read-only pages anyone may see without signing in.
+PUBLIC_PREFIX = "/public"
+
+
+def _public(method: str, path: str) -> bool:
+    return (method, path) in PUBLIC or (method == "GET" and path.startswith(PUBLIC_PREFIX))
 
 
 def _actions(route: APIRoute) -> set[Action]:
@@ -69,7 +75,7 @@ def _routes(engine) -> list[tuple[str, str, APIRoute]]:
 
 def test_every_route_declares_its_permission(engine):
     undeclared = [
-        f"{m} {p}" for m, p, r in _routes(engine) if (m, p) not in PUBLIC and len(_actions(r)) != 1
+        f"{m} {p}" for m, p, r in _routes(engine) if not _public(m, p) and len(_actions(r)) != 1
     ]
     assert not undeclared, f"routes without exactly one requires(...): {undeclared}"
 
@@ -147,7 +153,7 @@ def test_every_role_against_every_route(engine, world, role):
     token = csrf_from(client.get("/").text)
     wrong = []
     for method, path, route in _routes(engine):
-        if (method, path) in PUBLIC:
+        if _public(method, path):
             continue
         (action,) = _actions(route)
         url = _fill(path, world["child"])

@@ -48,6 +48,13 @@ class Action(StrEnum):
     AGGREGATES = "aggregates"  # authority-wide figures (suppressed for some roles)
     READ_ACCESS_LOG = "read_access_log"
     MANAGE_USERS = "manage_users"
+    OVERSEE = "oversee"  # authorise assessments and plans, oversight notes, allocate
+    WORKLISTS = "worklists"  # "my children", "my team", the missing briefing
+    MANAGE_SETTINGS = "manage_settings"  # local standards and other authority settings
+    MANAGE_PERFORMANCE = "manage_performance"  # targets, comparators, publish board packs
+    RETURNS = "returns"  # export, import and validate the CIN census and SSDA903
+    SCRUTINY_VIEW = "scrutiny_view"  # members' view of panels, papers (incl. exempt), actions
+    SCRUTINY_MANAGE = "scrutiny_manage"  # run panels: meetings, agendas, minutes, actions
 
 
 #: What each role may do. Scope (which children) is in :mod:`.policy`.
@@ -61,6 +68,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.CREATE_PERSON,
             Action.FRONT_DOOR,
             Action.AGGREGATES,
+            Action.WORKLISTS,
         }
     ),
     Role.TEAM_MANAGER: frozenset(
@@ -72,20 +80,44 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
             Action.CREATE_PERSON,
             Action.FRONT_DOOR,
             Action.AGGREGATES,
+            Action.WORKLISTS,
+            Action.OVERSEE,
         }
     ),
     Role.HEAD_OF_SERVICE: frozenset(
-        {Action.SIGNED_IN, Action.VIEW_CHILD, Action.SEARCH, Action.AGGREGATES}
+        {
+            Action.SIGNED_IN,
+            Action.VIEW_CHILD,
+            Action.SEARCH,
+            Action.AGGREGATES,
+            Action.WORKLISTS,
+            Action.OVERSEE,
+        }
     ),
     Role.PERFORMANCE_OFFICER: frozenset(
-        {Action.SIGNED_IN, Action.VIEW_CHILD, Action.SEARCH, Action.AGGREGATES}
+        {
+            Action.SIGNED_IN,
+            Action.VIEW_CHILD,
+            Action.SEARCH,
+            Action.AGGREGATES,
+            Action.MANAGE_PERFORMANCE,
+            Action.RETURNS,
+        }
     ),
     Role.AUDITOR: frozenset({Action.SIGNED_IN, Action.VIEW_CHILD, Action.AGGREGATES}),
     Role.PARTNER: frozenset({Action.SIGNED_IN, Action.CONTRIBUTE}),
-    Role.SCRUTINY_OFFICER: frozenset({Action.SIGNED_IN, Action.AGGREGATES}),
-    Role.COUNCILLOR: frozenset({Action.SIGNED_IN, Action.AGGREGATES}),
+    Role.SCRUTINY_OFFICER: frozenset(
+        {Action.SIGNED_IN, Action.AGGREGATES, Action.SCRUTINY_VIEW, Action.SCRUTINY_MANAGE}
+    ),
+    Role.COUNCILLOR: frozenset({Action.SIGNED_IN, Action.AGGREGATES, Action.SCRUTINY_VIEW}),
     Role.ADMINISTRATOR: frozenset(
-        {Action.SIGNED_IN, Action.READ_ACCESS_LOG, Action.MANAGE_USERS, Action.AGGREGATES}
+        {
+            Action.SIGNED_IN,
+            Action.READ_ACCESS_LOG,
+            Action.MANAGE_USERS,
+            Action.AGGREGATES,
+            Action.MANAGE_SETTINGS,
+        }
     ),
 }
 

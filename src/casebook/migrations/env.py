@@ -3,6 +3,8 @@
 from alembic import context
 
 import casebook.access.models  # noqa: F401 - registers the access tables
+import casebook.performance.models  # noqa: F401 - registers the performance tables
+import casebook.scrutiny.models  # noqa: F401 - registers the scrutiny tables
 from casebook.record.models import Base
 
 config = context.config

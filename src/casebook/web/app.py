@@ -17,9 +17,30 @@ from casebook.record.db import session_factory
 from casebook.settings import Settings, get_settings
 from casebook.web import errors
 from casebook.web.api import admin as admin_api
+from casebook.web.api import care as care_api
+from casebook.web.api import casework as casework_api
 from casebook.web.api import children as children_api
 from casebook.web.api import front_door as front_door_api
-from casebook.web.routes import admin, auth, children, front_door, home, partner, search
+from casebook.web.api import performance as performance_api
+from casebook.web.api import returns as returns_api
+from casebook.web.api import scrutiny as scrutiny_api
+from casebook.web.api import worklists as worklists_api
+from casebook.web.routes import (
+    admin,
+    auth,
+    care,
+    casework,
+    children,
+    front_door,
+    home,
+    partner,
+    performance,
+    public,
+    returns,
+    scrutiny,
+    search,
+    worklists,
+)
 from casebook.web.security import SecureHeaders
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -54,9 +75,22 @@ def create_app(engine: Engine, settings: Settings | None = None) -> FastAPI:
         front_door,
         partner,
         admin,
+        casework,
+        care,
+        worklists,
+        performance,
+        returns,
+        scrutiny,
+        public,
         children_api,
         front_door_api,
         admin_api,
+        casework_api,
+        care_api,
+        worklists_api,
+        performance_api,
+        returns_api,
+        scrutiny_api,
     ):
         app.include_router(module.router)
     return app
