@@ -281,7 +281,10 @@ def test_a_worklist_costs_the_same_queries_however_many_children(db_session: Ses
         for_all = len(selects)
     finally:
         event.remove(connection, "before_cursor_execute", count)
-    assert for_all == for_one <= 25
+    # A query per table that holds any of the children's rows, plus a fixed few:
+    # never a query per child.
+    assert for_one <= for_all <= len(snapshot_module.BY_PERSON) + 5
+    assert len(children) >= 3
 
 
 def test_many_children_with_repeats_unknowns_and_none(db_session: Session) -> None:

@@ -11,10 +11,11 @@ active rows count.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, column, exists, or_, select, table
+from sqlalchemy import ColumnElement, Select, bindparam, column, exists, or_, select, table
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from casebook.record.chronology import CodeLabels
@@ -203,12 +204,14 @@ class ChildSummary:
 
 # --------------------------------------------------------------------------- reading
 
+# The page's statements are built once, with the child and the day bound when
+# they run: building a statement costs more than running it on an index.
+PID, ON, IDS = bindparam("pid"), bindparam("on"), bindparam("ids", expanding=True)
+
 
 def child_summary(session: Session, person_id: str, on: date) -> ChildSummary:
     """The front page of the person's record as at ``on``."""
-    person = session.scalars(
-        select(Person).where(Person.pers_person_id == person_id, Person.cb_status == ACTIVE)
-    ).first()
+    person = session.scalars(_PERSON, {"pid": person_id}).first()
     if person is None:
         raise NotFound(f"no person with id {person_id!r}")
     labels = CodeLabels(session)
@@ -227,22 +230,32 @@ def child_summary(session: Session, person_id: str, on: date) -> ChildSummary:
     )
 
 
+_PERSON = select(Person).where(Person.pers_person_id == PID, Person.cb_status == ACTIVE)
+
+
 def _open_on(
-    start: InstrumentedAttribute, end: InstrumentedAttribute, on: date
+    start: InstrumentedAttribute, end: InstrumentedAttribute, on=ON
 ) -> ColumnElement[bool]:
     return (start <= on) & or_(end.is_(None), end > on)
 
 
-def _latest_open(session: Session, model, belongs: ColumnElement[bool], start, end, on: date):
-    """The active row of ``model`` (one of the person's: ``belongs``) open on ``on`` that
-    started last, or None."""
-    return session.scalars(
+@functools.cache
+def _latest_open_statement(owner: InstrumentedAttribute, start, end) -> Select:
+    model = owner.class_
+    return (
         select(model)
-        .where(belongs, model.cb_status == ACTIVE)
-        .where(_open_on(start, end, on))
+        .where(owner == PID, model.cb_status == ACTIVE)
+        .where(_open_on(start, end))
         .order_by(start.desc(), *model.__table__.primary_key.columns)
         .limit(1)
-    ).first()
+    )
+
+
+def _latest_open(session: Session, owner: InstrumentedAttribute, person_id: str, start, end, on):
+    """The person's active row (``owner`` is the column holding their id) open on
+    ``on`` that started last, or None."""
+    statement = _latest_open_statement(owner, start, end)
+    return session.scalars(statement, {"pid": person_id, "on": on}).first()
 
 
 def _years(born: date, on: date) -> int:
@@ -256,17 +269,16 @@ def _year_before(on: date) -> date:
         return on.replace(year=on.year - 1, day=28)
 
 
+_UPN = (
+    select(Send.send_upn)
+    .where(Send.send_person_id == PID, Send.cb_status == ACTIVE, Send.send_upn.is_not(None))
+    .order_by(Send.send_table_id.desc())
+    .limit(1)
+)
+
+
 def _details(session: Session, person: Person, on: date, labels: CodeLabels) -> PersonDetails:
-    upn = session.scalars(
-        select(Send.send_upn)
-        .where(
-            Send.send_person_id == person.pers_person_id,
-            Send.cb_status == ACTIVE,
-            Send.send_upn.is_not(None),
-        )
-        .order_by(Send.send_table_id.desc())
-        .limit(1)
-    ).first()
+    upn = session.scalars(_UPN, {"pid": person.pers_person_id}).first()
     return PersonDetails(
         person_id=person.pers_person_id,
         forename=person.pers_forename,
@@ -315,8 +327,8 @@ def _alerts(
         )
     missing = _latest_open(
         session,
-        Missing,
-        Missing.miss_person_id == person_id,
+        Missing.miss_person_id,
+        person_id,
         Missing.miss_missing_episode_start_date,
         Missing.miss_missing_episode_end_date,
         on,
@@ -332,16 +344,7 @@ def _alerts(
                 missing.miss_missing_episode_start_date,
             )
         )
-    screening = session.scalars(
-        select(ExploitationScreening)
-        .where(
-            ExploitationScreening.person_id == person_id,
-            ExploitationScreening.cb_status == ACTIVE,
-            ExploitationScreening.screening_date <= on,
-        )
-        .order_by(ExploitationScreening.screening_date.desc(), ExploitationScreening.id.desc())
-        .limit(1)
-    ).first()
+    screening = session.scalars(_SCREENING, {"pid": person_id, "on": on}).first()
     if (
         screening is not None
         and screening.screening_date >= _year_before(on)
@@ -355,27 +358,12 @@ def _alerts(
                 screening.screening_date,
             )
         )
-    restricted = session.scalar(
-        select(
-            exists().where(
-                _restriction.c.person_id == person_id, _restriction.c.cb_status == ACTIVE
-            )
-        )
-    )
+    restricted = session.scalar(_RESTRICTED, {"pid": person_id})
     if restricted:
         alerts.append(
             Alert("restricted", "Restricted record", "only the people named on it may open it")
         )
-    codes = session.scalars(
-        select(Disability.disa_disability_code)
-        .where(
-            Disability.disa_person_id == person_id,
-            Disability.cb_status == ACTIVE,
-            Disability.disa_disability_code.is_not(None),
-            Disability.disa_disability_code != "NONE",
-        )
-        .order_by(Disability.disa_disability_code)
-    ).all()
+    codes = session.scalars(_DISABILITIES, {"pid": person_id}).all()
     if codes:
         alerts.append(
             Alert(
@@ -387,26 +375,48 @@ def _alerts(
     return alerts
 
 
+_SCREENING = (
+    select(ExploitationScreening)
+    .where(
+        ExploitationScreening.person_id == PID,
+        ExploitationScreening.cb_status == ACTIVE,
+        ExploitationScreening.screening_date <= ON,
+    )
+    .order_by(ExploitationScreening.screening_date.desc(), ExploitationScreening.id.desc())
+    .limit(1)
+)
+_RESTRICTED = select(
+    exists().where(_restriction.c.person_id == PID, _restriction.c.cb_status == ACTIVE)
+)
+_DISABILITIES = (
+    select(Disability.disa_disability_code)
+    .where(
+        Disability.disa_person_id == PID,
+        Disability.cb_status == ACTIVE,
+        Disability.disa_disability_code.is_not(None),
+        Disability.disa_disability_code != "NONE",
+    )
+    .order_by(Disability.disa_disability_code)
+)
+
+
 def _category(category: str | None) -> str | None:
     return f"category {category}" if category else None
 
 
+_ALLOCATION = (
+    select(Involvement, Professional.prof_professional_name, Department.dept_team_name)
+    .outerjoin(Professional, Professional.prof_professional_id == Involvement.invo_professional_id)
+    .outerjoin(Department, Department.dept_team_id == Involvement.invo_professional_team)
+    .where(Involvement.invo_person_id == PID, Involvement.cb_status == ACTIVE)
+    .where(_open_on(Involvement.invo_involvement_start_date, Involvement.invo_involvement_end_date))
+    .order_by(Involvement.invo_involvement_start_date.desc(), Involvement.invo_involvements_id)
+    .limit(1)
+)
+
+
 def _allocation(session: Session, person_id: str, on: date) -> Allocation | None:
-    row = session.execute(
-        select(Involvement, Professional.prof_professional_name, Department.dept_team_name)
-        .outerjoin(
-            Professional, Professional.prof_professional_id == Involvement.invo_professional_id
-        )
-        .outerjoin(Department, Department.dept_team_id == Involvement.invo_professional_team)
-        .where(Involvement.invo_person_id == person_id, Involvement.cb_status == ACTIVE)
-        .where(
-            _open_on(
-                Involvement.invo_involvement_start_date, Involvement.invo_involvement_end_date, on
-            )
-        )
-        .order_by(Involvement.invo_involvement_start_date.desc(), Involvement.invo_involvements_id)
-        .limit(1)
-    ).first()
+    row = session.execute(_ALLOCATION, {"pid": person_id, "on": on}).first()
     if row is None:
         return None
     involvement, worker, team = row
@@ -420,26 +430,42 @@ def _allocation(session: Session, person_id: str, on: date) -> Allocation | None
     )
 
 
+_RELATIONSHIPS = (
+    select(
+        PersonRelationship.person_id,
+        PersonRelationship.related_person_id,
+        PersonRelationship.relationship,
+    )
+    .where(
+        or_(PersonRelationship.person_id == PID, PersonRelationship.related_person_id == PID),
+        PersonRelationship.cb_status == ACTIVE,
+        or_(PersonRelationship.start_date.is_(None), PersonRelationship.start_date <= ON),
+        or_(PersonRelationship.end_date.is_(None), PersonRelationship.end_date > ON),
+    )
+    .order_by(PersonRelationship.id)
+)
+_SAME_FAMILY = (
+    select(Family.fami_person_id)
+    .where(
+        Family.fami_family_id.in_(
+            select(Family.fami_family_id).where(
+                Family.fami_person_id == PID,
+                Family.cb_status == ACTIVE,
+                Family.fami_family_id.is_not(None),
+            )
+        ),
+        Family.cb_status == ACTIVE,
+        Family.fami_person_id != PID,
+    )
+    .order_by(Family.fami_person_id)
+)
+_PEOPLE = select(Person).where(Person.pers_person_id.in_(IDS), Person.cb_status == ACTIVE)
+
+
 def _family(session: Session, person_id: str, on: date, labels: CodeLabels) -> list[FamilyMember]:
     """Recorded relationships both ways, then the rest of the child's SSD family group."""
     found: dict[str, tuple[str, str, str]] = {}  # other person: (code, words, how known)
-    rows = session.execute(
-        select(
-            PersonRelationship.person_id,
-            PersonRelationship.related_person_id,
-            PersonRelationship.relationship,
-        )
-        .where(
-            or_(
-                PersonRelationship.person_id == person_id,
-                PersonRelationship.related_person_id == person_id,
-            ),
-            PersonRelationship.cb_status == ACTIVE,
-            or_(PersonRelationship.start_date.is_(None), PersonRelationship.start_date <= on),
-            or_(PersonRelationship.end_date.is_(None), PersonRelationship.end_date > on),
-        )
-        .order_by(PersonRelationship.id)
-    )
+    rows = session.execute(_RELATIONSHIPS, {"pid": person_id, "on": on})
     for subject, related, code in rows:
         if subject == person_id and related != person_id:
             found.setdefault(
@@ -449,30 +475,12 @@ def _family(session: Session, person_id: str, on: date, labels: CodeLabels) -> l
             inverse = INVERSE_RELATIONSHIP.get(code)
             words = inverse or f"this child is their {labels.label('relationship', code) or code}"
             found.setdefault(subject, (inverse or "other", words, "relationship"))
-    groups = select(Family.fami_family_id).where(
-        Family.fami_person_id == person_id,
-        Family.cb_status == ACTIVE,
-        Family.fami_family_id.is_not(None),
-    )
-    same_family = session.scalars(
-        select(Family.fami_person_id)
-        .where(
-            Family.fami_family_id.in_(groups),
-            Family.cb_status == ACTIVE,
-            Family.fami_person_id != person_id,
-        )
-        .order_by(Family.fami_person_id)
-    )
+    same_family = session.scalars(_SAME_FAMILY, {"pid": person_id})
     in_family = [p for p in dict.fromkeys(same_family) if p and p not in found]
     ids = [*found, *in_family]
     if not ids:
         return []
-    people = {
-        p.pers_person_id: p
-        for p in session.scalars(
-            select(Person).where(Person.pers_person_id.in_(ids), Person.cb_status == ACTIVE)
-        )
-    }
+    people = {p.pers_person_id: p for p in session.scalars(_PEOPLE, {"ids": ids})}
     for other in in_family:
         if other in people:
             child = people[other].cb_person_type == "child"
@@ -509,24 +517,24 @@ def _family(session: Session, person_id: str, on: date, labels: CodeLabels) -> l
 def _current_work(session: Session, person_id: str, on: date, labels: CodeLabels) -> CurrentWork:
     referral = _latest_open(
         session,
-        CinEpisode,
-        CinEpisode.cine_person_id == person_id,
+        CinEpisode.cine_person_id,
+        person_id,
         CinEpisode.cine_referral_date,
         CinEpisode.cine_close_date,
         on,
     )
     cin = _latest_open(
         session,
-        CinPlan,
-        CinPlan.cinp_person_id == person_id,
+        CinPlan.cinp_person_id,
+        person_id,
         CinPlan.cinp_cin_plan_start_date,
         CinPlan.cinp_cin_plan_end_date,
         on,
     )
     cp = _latest_open(
         session,
-        CpPlan,
-        CpPlan.cppl_person_id == person_id,
+        CpPlan.cppl_person_id,
+        person_id,
         CpPlan.cppl_cp_plan_start_date,
         CpPlan.cppl_cp_plan_end_date,
         on,
@@ -560,8 +568,8 @@ def _current_work(session: Session, person_id: str, on: date, labels: CodeLabels
 def _care(session: Session, person_id: str, on: date, labels: CodeLabels) -> CarePeriod | None:
     episode = _latest_open(
         session,
-        ClaEpisode,
-        ClaEpisode.clae_person_id == person_id,
+        ClaEpisode.clae_person_id,
+        person_id,
         ClaEpisode.clae_cla_episode_start_date,
         ClaEpisode.clae_cla_episode_ceased_date,
         on,
@@ -570,16 +578,16 @@ def _care(session: Session, person_id: str, on: date, labels: CodeLabels) -> Car
         return None
     status = _latest_open(
         session,
-        LegalStatus,
-        LegalStatus.lega_person_id == person_id,
+        LegalStatus.lega_person_id,
+        person_id,
         LegalStatus.lega_legal_status_start_date,
         LegalStatus.lega_legal_status_end_date,
         on,
     )
     placement = _latest_open(
         session,
-        ClaPlacement,
-        ClaPlacement.clap_person_id == person_id,
+        ClaPlacement.clap_person_id,
+        person_id,
         ClaPlacement.clap_cla_placement_start_date,
         ClaPlacement.clap_cla_placement_end_date,
         on,
@@ -600,18 +608,17 @@ def _care(session: Session, person_id: str, on: date, labels: CodeLabels) -> Car
     )
 
 
+_NOTES = (
+    select(CaseNote, Professional.prof_professional_name)
+    .outerjoin(Professional, Professional.prof_professional_id == CaseNote.author_id)
+    .where(CaseNote.person_id == PID, CaseNote.cb_status == ACTIVE, CaseNote.note_date <= ON)
+    .order_by(CaseNote.note_date.desc(), CaseNote.id.desc())
+    .limit(LATEST_NOTES)
+)
+
+
 def _notes(session: Session, person_id: str, on: date) -> list[NoteLine]:
-    rows = session.execute(
-        select(CaseNote, Professional.prof_professional_name)
-        .outerjoin(Professional, Professional.prof_professional_id == CaseNote.author_id)
-        .where(
-            CaseNote.person_id == person_id,
-            CaseNote.cb_status == ACTIVE,
-            CaseNote.note_date <= on,
-        )
-        .order_by(CaseNote.note_date.desc(), CaseNote.id.desc())
-        .limit(LATEST_NOTES)
-    )
+    rows = session.execute(_NOTES, {"pid": person_id, "on": on})
     return [
         NoteLine(note.id, note.note_date, note.note_type, author, note.text)
         for note, author in rows

@@ -8,12 +8,13 @@ child's record. :func:`load_snapshot` is the same read for one child.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, exists, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from casebook.record.errors import NotFound
@@ -102,14 +103,57 @@ def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
         yield ids[i : i + CHUNK]
 
 
+#: The ids of one chunk, bound when a prepared statement runs.
+IDS = bindparam("ids", expanding=True)
+
+
+@functools.cache
+def _rows_statement(model: type[R], column_key: str) -> Select[tuple[R]]:
+    """Built once per table: building a statement costs more than running it."""
+    column = getattr(model, column_key)
+    return select(model).where(column.in_(IDS), model.cb_status == ACTIVE)
+
+
+_DOBS = select(Person.pers_person_id, Person.pers_dob).where(
+    Person.pers_person_id.in_(IDS), Person.cb_status == ACTIVE
+)
+_CLA_REVIEWS = select(ClaReview).where(
+    ClaReview.clar_cla_id.in_(
+        select(ClaEpisode.clae_cla_id).where(
+            ClaEpisode.clae_person_id.in_(IDS), ClaEpisode.cb_status == ACTIVE
+        )
+    ),
+    ClaReview.cb_status == ACTIVE,
+)
+
+
 def _active_rows(
     session: Session, model: type[R], column: InstrumentedAttribute[Any], ids: Sequence[str]
 ) -> Iterator[R]:
     """Active rows of ``model`` whose ``column`` is one of ``ids``, a query per chunk."""
+    statement = _rows_statement(model, column.key)
     for chunk in _chunks(ids):
-        yield from session.scalars(
-            select(model).where(column.in_(chunk), model.cb_status == ACTIVE)
-        )
+        yield from session.scalars(statement, {"ids": list(chunk)})
+
+
+#: One query saying which of the tables hold any row of the children: most
+#: children have rows in a few, and an empty table's query still costs a round trip.
+_ANY_ROWS = select(
+    *(
+        exists().where(column.in_(IDS), column.class_.cb_status == ACTIVE).label(name)
+        for name, column in BY_PERSON
+    )
+)
+
+
+def _tables_with_rows(
+    session: Session, ids: Sequence[str]
+) -> list[tuple[str, InstrumentedAttribute[Any]]]:
+    """The (field, column) pairs of :data:`BY_PERSON` worth querying for ``ids``."""
+    if len(ids) > CHUNK:
+        return list(BY_PERSON)
+    flags = session.execute(_ANY_ROWS, {"ids": list(ids)}).one()
+    return [pair for pair, flag in zip(BY_PERSON, flags, strict=True) if flag]
 
 
 def _not_found(missing: list[str]) -> NotFound:
@@ -130,17 +174,13 @@ def load_snapshots(session: Session, person_ids: Iterable[str]) -> dict[str, Chi
     wanted = list(dict.fromkeys(person_ids))
     dobs: dict[str, date | None] = {}
     for chunk in _chunks(wanted):
-        found = session.execute(
-            select(Person.pers_person_id, Person.pers_dob).where(
-                Person.pers_person_id.in_(chunk), Person.cb_status == ACTIVE
-            )
-        )
+        found = session.execute(_DOBS, {"ids": list(chunk)})
         dobs.update((person_id, dob) for person_id, dob in found)
     if missing := [p for p in wanted if p not in dobs]:
         raise _not_found(missing)
 
     snapshots = {p: ChildSnapshot(person_id=p, dob=dobs[p]) for p in wanted}
-    for name, column in BY_PERSON:
+    for name, column in _tables_with_rows(session, wanted):
         model = column.class_
         for row in _active_rows(session, model, column, wanted):
             getattr(snapshots[getattr(row, column.key)], name).append(row)
@@ -154,14 +194,7 @@ def load_snapshots(session: Session, person_ids: Iterable[str]) -> dict[str, Chi
                 owners.setdefault(episode.clae_cla_id, set()).add(person_id)
         if not owners:
             continue
-        cla_ids = select(ClaEpisode.clae_cla_id).where(
-            ClaEpisode.clae_person_id.in_(chunk), ClaEpisode.cb_status == ACTIVE
-        )
-        reviews = session.scalars(
-            select(ClaReview).where(
-                ClaReview.clar_cla_id.in_(cla_ids), ClaReview.cb_status == ACTIVE
-            )
-        )
+        reviews = session.scalars(_CLA_REVIEWS, {"ids": list(chunk)})
         for review in reviews:
             for person_id in owners.get(review.clar_cla_id, ()):
                 snapshots[person_id].cla_reviews.append(review)
