@@ -94,13 +94,15 @@ _GENERIC = "Enter a correct username and password."
 def sign_in(session: Session, username: str, password: str, at: datetime) -> SignIn:
     """Check a password, count failures, lock after too many; start a session."""
     account = session.get(AppUser, username)
+    # Hash outside any transaction: argon2 is slow on purpose, and a connection
+    # held meanwhile is one other requests queue for (a morning's sign-ins
+    # would stall everyone's pages), as a write lock would on SQLite.
+    session.commit()
     if account is None or not account.active or account.cb_status != ACTIVE:
         verify_password(DUMMY_HASH, password)
         return SignIn(None, _GENERIC)
     if account.locked_until is not None and account.locked_until > at:
         return _locked(account)
-    # Hash outside any write transaction: argon2 is slow on purpose, and on
-    # SQLite the write lock would make every other sign-in wait behind it.
     correct = verify_password(account.password_hash, password)
     begin_write(session)
     account = session.get(AppUser, username, populate_existing=True)

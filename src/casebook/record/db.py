@@ -17,6 +17,8 @@ def make_engine(url: str, **kwargs) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:" and not url.startswith("sqlite://?"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if url.startswith("sqlite:///") and path not in ("", ":memory:") and "memory" not in url:
+            kwargs = {**POOL, **kwargs}
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
 
         @event.listens_for(engine, "connect")
@@ -40,7 +42,12 @@ def make_engine(url: str, **kwargs) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_pre_ping=True, **{**POOL, **kwargs})
+
+
+#: Connections per process: enough for the web server's worker threads (40 by
+#: default) never to queue for one; PostgreSQL's default allows 100 in all.
+POOL = {"pool_size": 20, "max_overflow": 20}
 
 
 WRITE_OPTION = "casebook_write"

@@ -85,6 +85,7 @@ _SEPARATOR = "."  # a dropped vowel: it keeps consonants either side apart
 _INITIAL = (("KN", "N"), ("GN", "N"), ("PN", "N"), ("PS", "S"), ("WR", "R"), ("WH", "W"))
 
 
+@lru_cache(maxsize=100_000)
 def normalise_name(name: str | None) -> str:
     """The name in capitals, accents and apostrophes gone, words split on anything else.
 

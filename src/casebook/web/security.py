@@ -3,9 +3,13 @@
 Pages carry personal data, so nothing dynamic may be cached; nothing may frame
 Casebook; scripts and styles come only from Casebook itself (no inline code).
 A plain ASGI middleware: it adds headers without buffering the response.
+``Server-Timing`` tells how long the app took to start answering, so a load
+test can tell time spent in Casebook from time spent queueing for it.
 """
 
 from __future__ import annotations
+
+import time
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -28,6 +32,7 @@ class SecureHeaders:
             await self.app(scope, receive, send)
             return
         dynamic = not scope["path"].startswith(STATIC_PREFIXES)
+        started = time.perf_counter()
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -38,6 +43,8 @@ class SecureHeaders:
                 headers["Referrer-Policy"] = "same-origin"
                 headers["Cross-Origin-Opener-Policy"] = "same-origin"
                 headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+                took = (time.perf_counter() - started) * 1000
+                headers["Server-Timing"] = f"app;dur={took:.1f}"
                 if dynamic:
                     headers["Cache-Control"] = "no-store"
                     headers["Pragma"] = "no-cache"
