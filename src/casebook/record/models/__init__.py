@@ -6,6 +6,7 @@ Importing this package registers every table on :data:`Base.metadata`.
 from casebook.record.models.base import Base, RecordRow, ssd_columns
 from casebook.record.models.care_leavers import *  # noqa: F403
 from casebook.record.models.child_in_need import *  # noqa: F403
+from casebook.record.models.early_help import *  # noqa: F403
 from casebook.record.models.exploitation import *  # noqa: F403
 from casebook.record.models.front_door import *  # noqa: F403
 from casebook.record.models.history import HistoryEntry

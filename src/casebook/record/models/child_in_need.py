@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casebook.record.models.base import Base, Flag, RecordRow
@@ -55,6 +55,13 @@ class CinAssessment(RecordRow, Base):
     cina_assessment_worker_id: Mapped[str | None] = mapped_column(
         String, ForeignKey("ssd_professionals.prof_professional_id"), index=True
     )
+    # Casebook: when the child was seen, when the worker completed it, and the
+    # manager's authorisation (which sets cina_assessment_auth_date).
+    cb_child_seen_date: Mapped[date | None] = mapped_column(Date)
+    cb_completed_on: Mapped[date | None] = mapped_column(Date)
+    cb_authorisation_status: Mapped[str | None] = mapped_column(String(20))
+    cb_authorised_by: Mapped[str | None] = mapped_column(String)
+    cb_authorised_on: Mapped[date | None] = mapped_column(Date)
 
 
 class AssessmentFactor(RecordRow, Base):
@@ -85,6 +92,10 @@ class CinPlan(RecordRow, Base):
     cinp_cin_plan_worker_id: Mapped[str | None] = mapped_column(
         String, ForeignKey("ssd_professionals.prof_professional_id"), index=True
     )
+    # Casebook: the manager's authorisation (status awaiting / authorised; none when imported).
+    cb_authorisation_status: Mapped[str | None] = mapped_column(String(20))
+    cb_authorised_by: Mapped[str | None] = mapped_column(String)
+    cb_authorised_on: Mapped[date | None] = mapped_column(Date)
 
 
 class CinVisit(RecordRow, Base):
@@ -98,3 +109,20 @@ class CinVisit(RecordRow, Base):
     cinv_cin_visit_seen: Mapped[str | None] = mapped_column(Flag)
     cinv_cin_visit_seen_alone: Mapped[str | None] = mapped_column(Flag)
     cinv_cin_visit_bedroom: Mapped[str | None] = mapped_column(Flag)
+
+
+class CinPlanReview(RecordRow, Base):
+    """A review of a child in need plan (Casebook table: the SSD has none)."""
+
+    __tablename__ = "cb_cin_plan_review"
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    person_id: Mapped[str] = mapped_column(
+        String, ForeignKey("ssd_person.pers_person_id"), index=True
+    )
+    cin_plan_id: Mapped[str] = mapped_column(
+        String, ForeignKey("ssd_cin_plans.cinp_cin_plan_id"), index=True
+    )
+    review_date: Mapped[date] = mapped_column(Date)
+    plan_continues: Mapped[str | None] = mapped_column(Flag)
+    notes: Mapped[str | None] = mapped_column(Text)

@@ -83,6 +83,10 @@ class CpPlan(RecordRow, Base):
     cppl_cp_plan_initial_category: Mapped[str | None] = mapped_column(String)
     cppl_cp_plan_ola: Mapped[str | None] = mapped_column(Flag)
     cppl_cp_plan_latest_category: Mapped[str | None] = mapped_column(String)
+    # Casebook: the manager's authorisation (status awaiting / authorised; none when imported).
+    cb_authorisation_status: Mapped[str | None] = mapped_column(String(20))
+    cb_authorised_by: Mapped[str | None] = mapped_column(String)
+    cb_authorised_on: Mapped[date | None] = mapped_column(Date)
 
 
 class CpReview(RecordRow, Base):

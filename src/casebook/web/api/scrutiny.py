@@ -1,7 +1,234 @@
-"""JSON API: the scrutiny operations, the same as the scrutiny pages."""
+"""JSON API: the scrutiny operations, the same as the scrutiny pages.
+
+Reading needs ``Action.SCRUTINY_VIEW``; changing needs ``Action.SCRUTINY_MANAGE``
+and ``X-CSRF-Token``. Bad input is 422 naming each field; an action changed
+since it was read is 409. ``POST /api/scrutiny/items/{item_id}/figures`` is how
+a performance scorecard or board pack is frozen onto an agenda item.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from casebook.access.roles import Action
+from casebook.scrutiny import actions as actions_service
+from casebook.scrutiny import agenda, bodies, roll, views
+from casebook.web.api.front_door import Strict, Text
+from casebook.web.deps import CurrentUser, DbSession, csrf_protect, requires
+from casebook.web.forms import RecordId
 
 router = APIRouter(prefix="/api", tags=["scrutiny"])
+
+VIEW = [Depends(requires(Action.SCRUTINY_VIEW))]
+MANAGE = [Depends(requires(Action.SCRUTINY_MANAGE)), Depends(csrf_protect)]
+
+
+class BodyOut(BaseModel):
+    id: str
+    name: str
+    kind: str
+    quorum: int | None
+    reports_to_id: str | None
+    escalates_to_id: str | None
+
+
+class ItemOut(BaseModel):
+    id: str
+    number: int
+    group_title: str | None
+    title: str
+    presenter: str | None
+    purpose: str | None
+    page_from: int | None
+    page_to: int | None
+    exempt: bool = Field(description="Part 2: never on the public site")
+    report_to_follow: bool
+    verbal_update: bool
+
+
+class QuorumOut(BaseModel):
+    required: int | None
+    present: int
+    quorate: bool
+    counted: list[str]
+
+
+class MeetingOut(BaseModel):
+    id: str
+    body_id: str
+    meeting_date: date
+    start_time: str | None
+    venue: str | None
+    mode: str
+    public: bool
+    state: str
+    published_on: date | None
+    publication_deadline: date
+    deadline_missed: bool
+    items: list[ItemOut]
+    quorum: QuorumOut
+
+
+class ActionOut(BaseModel):
+    id: str
+    body_id: str
+    meeting_id: str | None
+    resolution_key: str | None
+    asked: str
+    description: str
+    owner: str
+    due_date: date
+    status: str
+    response: str | None
+    overdue: bool
+    version: int
+
+
+class ItemIn(Strict):
+    number: int | None = None
+    group_title: Text | None = None
+    title: Text | None = None
+    presenter: Text | None = None
+    purpose: Text | None = None
+    page_from: int | None = None
+    page_to: int | None = None
+    exempt: bool = False
+    exempt_reason: Text | None = None
+    report_to_follow: bool = False
+    verbal_update: bool = False
+
+
+class FiguresIn(Strict):
+    title: Text | None = None
+    figures: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="rows such as {label, count, percent}; counts of 1 to 4 are suppressed",
+    )
+
+
+class ActionIn(Strict):
+    resolution_key: Text | None = None
+    body_id: Text | None = None
+    asked: Text | None = None
+    description: Text | None = None
+    owner: Text | None = None
+    due_date: date | None = None
+
+
+class ActionUpdateIn(Strict):
+    status: Text | None = None
+    response: Text | None = None
+    due_date: date | None = None
+    owner: Text | None = None
+    expected_version: int | None = None
+
+
+def _quorum(db, meeting_id: str) -> QuorumOut:
+    q = roll.quorum(db, meeting_id)
+    return QuorumOut(required=q.required, present=q.present, quorate=q.quorate, counted=q.counted)
+
+
+def _action(a, today: date) -> ActionOut:
+    return ActionOut(
+        id=a.id,
+        body_id=a.body_id,
+        meeting_id=a.meeting_id,
+        resolution_key=a.resolution_key,
+        asked=a.asked,
+        description=a.description,
+        owner=a.owner,
+        due_date=a.due_date,
+        status=a.status,
+        response=a.response,
+        overdue=actions_service.is_overdue(a, today),
+        version=a.cb_version,
+    )
+
+
+def _item(i) -> ItemOut:
+    return ItemOut.model_validate(i, from_attributes=True)
+
+
+@router.get("/scrutiny/bodies", dependencies=VIEW)
+def list_bodies(db: DbSession) -> list[BodyOut]:
+    return [BodyOut.model_validate(b, from_attributes=True) for b in bodies.all_bodies(db)]
+
+
+@router.get("/scrutiny/meetings/{meeting_id}", dependencies=VIEW)
+def get_meeting(meeting_id: RecordId, db: DbSession) -> MeetingOut:
+    page = views.meeting_page(db, meeting_id, date.today())
+    m = page["meeting"]
+    return MeetingOut(
+        id=m.id,
+        body_id=m.body_id,
+        meeting_date=m.meeting_date,
+        start_time=m.start_time,
+        venue=m.venue,
+        mode=m.mode,
+        public=m.public,
+        state=m.state,
+        published_on=m.published_on,
+        publication_deadline=page["deadline"].deadline,
+        deadline_missed=page["deadline"].missed,
+        items=[_item(i) for i in page["items"]],
+        quorum=_quorum(db, m.id),
+    )
+
+
+@router.get("/scrutiny/meetings/{meeting_id}/quorum", dependencies=VIEW)
+def get_quorum(meeting_id: RecordId, db: DbSession) -> QuorumOut:
+    return _quorum(db, meeting_id)
+
+
+@router.post("/scrutiny/meetings/{meeting_id}/items", dependencies=MANAGE, status_code=201)
+def add_item(meeting_id: RecordId, body: ItemIn, db: DbSession, user: CurrentUser) -> ItemOut:
+    return _item(agenda.add_item(db, meeting_id, body.model_dump(), actor=user.username))
+
+
+@router.post("/scrutiny/items/{item_id}/figures", dependencies=MANAGE)
+def attach_figures(item_id: RecordId, body: FiguresIn, db: DbSession, user: CurrentUser) -> dict:
+    item = agenda.attach_figures(db, item_id, body.title, body.figures, actor=user.username)
+    return {"item_id": item.id, "title": item.figures_title, "figures": agenda.figures_of(item)}
+
+
+@router.get("/scrutiny/actions", dependencies=VIEW)
+def list_actions(db: DbSession, overdue: bool = False) -> list[ActionOut]:
+    today = date.today()
+    rows = views.action_rows(db, today, overdue_only=overdue)["actions"]
+    return [_action(a, today) for a in rows]
+
+
+@router.post("/scrutiny/actions", dependencies=MANAGE, status_code=201)
+def create_action(body: ActionIn, db: DbSession, user: CurrentUser) -> ActionOut:
+    action = actions_service.create_action(
+        db,
+        resolution_key=body.resolution_key,
+        body_id=body.body_id,
+        asked=body.asked,
+        description=body.description,
+        owner=body.owner,
+        due_date=body.due_date,
+        actor=user.username,
+    )
+    return _action(action, date.today())
+
+
+@router.post("/scrutiny/actions/{action_id}", dependencies=MANAGE)
+def update_action(
+    action_id: RecordId, body: ActionUpdateIn, db: DbSession, user: CurrentUser
+) -> ActionOut:
+    action = actions_service.update_action(
+        db,
+        action_id,
+        status=body.status,
+        response=body.response,
+        due_date=body.due_date,
+        owner=body.owner,
+        expected_version=body.expected_version,
+        actor=user.username,
+    )
+    return _action(action, date.today())

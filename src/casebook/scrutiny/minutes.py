@@ -1,0 +1,315 @@
+"""Minutes: a narrative per item and numbered resolutions, in versions.
+
+A draft is written and changed freely. The next meeting approves it "as a
+correct record" (with any amendments noted); from then on that version never
+changes - the database refuses it too. A correction is a new version, a copy
+of the approved one with the reason, changed as a draft and approved in turn;
+every version stays readable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from casebook.record.errors import Conflict, Invalid, Problem
+from casebook.scrutiny.common import Checks, change, flag, get, now, record_event
+from casebook.scrutiny.models import Meeting, MinuteItem, Minutes, Resolution
+
+DRAFT = "draft"
+APPROVED = "approved"
+
+
+@dataclass(frozen=True)
+class MinuteEntry:
+    item: MinuteItem
+    resolutions: list[Resolution]
+
+
+def versions(db: Session, meeting_id: str) -> list[Minutes]:
+    return list(
+        db.scalars(
+            select(Minutes).where(Minutes.meeting_id == meeting_id).order_by(Minutes.version)
+        )
+    )
+
+
+def current(db: Session, meeting_id: str) -> Minutes | None:
+    """The latest version, draft or approved."""
+    return db.scalar(
+        select(Minutes)
+        .where(Minutes.meeting_id == meeting_id)
+        .order_by(Minutes.version.desc())
+        .limit(1)
+    )
+
+
+def current_approved(db: Session, meeting_id: str) -> Minutes | None:
+    return db.scalar(
+        select(Minutes)
+        .where(Minutes.meeting_id == meeting_id, Minutes.status == APPROVED)
+        .order_by(Minutes.version.desc())
+        .limit(1)
+    )
+
+
+def entries(db: Session, minutes_id: str, *, include_exempt: bool = True) -> list[MinuteEntry]:
+    items = db.scalars(
+        select(MinuteItem).where(MinuteItem.minutes_id == minutes_id).order_by(MinuteItem.number)
+    ).all()
+    out = []
+    for item in items:
+        if item.exempt and not include_exempt:
+            continue
+        resolutions = db.scalars(
+            select(Resolution)
+            .where(Resolution.minute_item_id == item.id)
+            .order_by(Resolution.number)
+        ).all()
+        out.append(MinuteEntry(item, list(resolutions)))
+    return out
+
+
+def start(db: Session, meeting_id: str, *, actor: str) -> Minutes:
+    """The draft to write into: the current draft, or version 1."""
+    meeting = get(db, Meeting, meeting_id, "meeting")
+    latest = current(db, meeting.id)
+    if latest is not None:
+        if latest.status == DRAFT:
+            return latest
+        raise Conflict(
+            "These minutes are approved and cannot change: make a correction (a new version)."
+        )
+    with change(db):
+        minutes = Minutes(
+            meeting_id=meeting.id, version=1, status=DRAFT, created_at=now(), created_by=actor
+        )
+        db.add(minutes)
+        db.flush()
+        record_event(db, actor, "minutes", minutes.id, "started", {"meeting": meeting.id})
+    return minutes
+
+
+def _draft(db: Session, minutes_id: str) -> Minutes:
+    minutes = get(db, Minutes, minutes_id, "minutes")
+    if minutes.status != DRAFT:
+        raise Conflict(
+            f"Version {minutes.version} of these minutes is approved and cannot change: "
+            "make a correction (a new version)."
+        )
+    return minutes
+
+
+def _read_resolutions(checks: Checks, value: Any) -> list[tuple[str, bool]]:
+    """Lines of text (a line starting "Recommendation:" is a recommendation), or
+    ``[{"text", "recommendation"}]``."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        out = []
+        for line in value.splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            is_rec = line.lower().startswith("recommendation:")
+            out.append((line.split(":", 1)[1].strip() if is_rec else line, is_rec))
+        return out
+    if not isinstance(value, list) or not all(
+        isinstance(r, dict) and isinstance(r.get("text"), str) and r["text"].strip() for r in value
+    ):
+        checks.add("resolutions", "must be a list of {text, recommendation}")
+        return []
+    return [(r["text"].strip(), flag(r.get("recommendation"))) for r in value]
+
+
+def add_item(
+    db: Session,
+    minutes_id: str,
+    *,
+    number: Any,
+    title: Any,
+    actor: str,
+    narrative: Any = None,
+    exempt: Any = False,
+    resolutions: Any = None,
+) -> MinuteEntry:
+    minutes = _draft(db, minutes_id)
+    checks = Checks()
+    number = checks.whole("number", number, low=1, high=999)
+    title = checks.text("title", title, limit=1000)
+    narrative = checks.text("narrative", narrative, required=False, limit=100000)
+    lines = _read_resolutions(checks, resolutions)
+    checks.done()
+    if db.scalar(
+        select(MinuteItem.id).where(
+            MinuteItem.minutes_id == minutes.id, MinuteItem.number == number
+        )
+    ):
+        raise Invalid([Problem("number", f"item {number} is already in these minutes")])
+    with change(db):
+        item = MinuteItem(
+            minutes_id=minutes.id,
+            number=number,
+            title=title,
+            narrative=narrative,
+            exempt=flag(exempt),
+        )
+        db.add(item)
+        db.flush()
+        rows = _add_resolutions(db, minutes, item, lines)
+        record_event(db, actor, "minutes", minutes.id, "item_added", {"number": number})
+    return MinuteEntry(item, rows)
+
+
+def _add_resolutions(
+    db: Session, minutes: Minutes, item: MinuteItem, lines: list[tuple[str, bool]]
+) -> list[Resolution]:
+    rows = []
+    for n, (text, is_rec) in enumerate(lines, start=1):
+        row = Resolution(
+            minute_item_id=item.id,
+            key=f"{minutes.meeting_id}/{item.number}/{n}",
+            number=n,
+            text=text,
+            recommendation=is_rec,
+        )
+        db.add(row)
+        rows.append(row)
+    db.flush()
+    return rows
+
+
+def update_item(
+    db: Session,
+    item_id: str,
+    *,
+    actor: str,
+    title: Any = None,
+    narrative: Any = None,
+    resolutions: Any = None,
+) -> MinuteEntry:
+    """Change a draft's item (its resolutions are replaced when given)."""
+    item = get(db, MinuteItem, item_id, "minute item")
+    minutes = _draft(db, item.minutes_id)
+    checks = Checks()
+    new_title = checks.text("title", title, required=False, limit=1000)
+    new_narrative = checks.text("narrative", narrative, required=False, limit=100000)
+    lines = _read_resolutions(checks, resolutions) if resolutions is not None else None
+    checks.done()
+    with change(db):
+        if new_title:
+            item.title = new_title
+        if narrative is not None:
+            item.narrative = new_narrative
+        if lines is not None:
+            for old in db.scalars(select(Resolution).where(Resolution.minute_item_id == item.id)):
+                db.delete(old)  # a draft's own lines, never an approved record
+            db.flush()
+            _add_resolutions(db, minutes, item, lines)
+        record_event(db, actor, "minutes", minutes.id, "item_changed", {"number": item.number})
+    rows = db.scalars(
+        select(Resolution).where(Resolution.minute_item_id == item.id).order_by(Resolution.number)
+    ).all()
+    return MinuteEntry(item, list(rows))
+
+
+def approve(
+    db: Session,
+    minutes_id: str,
+    *,
+    actor: str,
+    at_meeting_id: Any = None,
+    on: Any = None,
+    amendments: Any = None,
+) -> Minutes:
+    """Approve a draft as a correct record (at the next meeting, usually)."""
+    minutes = _draft(db, minutes_id)
+    checks = Checks()
+    day = checks.day("on", on or date.today())
+    amendments = checks.text("amendments", amendments, required=False, limit=10000)
+    at = None
+    if at_meeting_id:
+        at = db.get(Meeting, str(at_meeting_id))
+        if at is None:
+            checks.add("at_meeting_id", f"there is no meeting '{at_meeting_id}'")
+    if not db.scalar(
+        select(func.count()).select_from(MinuteItem).where(MinuteItem.minutes_id == minutes.id)
+    ):
+        checks.add("minutes", "the minutes have no items yet")
+    checks.done()
+    with change(db):
+        minutes.status = APPROVED
+        minutes.approved_on = day
+        minutes.approved_at_meeting_id = at.id if at else None
+        minutes.amendments = amendments
+        record_event(db, actor, "minutes", minutes.id, "approved", {"version": minutes.version})
+    return minutes
+
+
+def correct(db: Session, minutes_id: str, *, reason: Any, actor: str) -> Minutes:
+    """Start a correction of approved minutes: the next version, a draft copy."""
+    minutes = get(db, Minutes, minutes_id, "minutes")
+    checks = Checks()
+    reason = checks.text("reason", reason, limit=2000)
+    checks.done()
+    latest = current(db, minutes.meeting_id)
+    if minutes.status != APPROVED or latest is None or latest.id != minutes.id:
+        raise Conflict("Only the latest approved version of the minutes can be corrected.")
+    with change(db):
+        copy = Minutes(
+            meeting_id=minutes.meeting_id,
+            version=minutes.version + 1,
+            status=DRAFT,
+            corrects_id=minutes.id,
+            reason=reason,
+            created_at=now(),
+            created_by=actor,
+        )
+        db.add(copy)
+        db.flush()
+        for entry in entries(db, minutes.id):
+            item = MinuteItem(
+                minutes_id=copy.id,
+                number=entry.item.number,
+                title=entry.item.title,
+                narrative=entry.item.narrative,
+                exempt=entry.item.exempt,
+            )
+            db.add(item)
+            db.flush()
+            for r in entry.resolutions:
+                db.add(
+                    Resolution(
+                        minute_item_id=item.id,
+                        key=r.key,
+                        number=r.number,
+                        text=r.text,
+                        recommendation=r.recommendation,
+                    )
+                )
+        db.flush()
+        record_event(db, actor, "minutes", copy.id, "correction_started", {"corrects": minutes.id})
+    return copy
+
+
+def resolution_by_key(db: Session, key: str) -> Resolution | None:
+    """The resolution in the latest version of the minutes that holds it."""
+    return db.scalar(
+        select(Resolution)
+        .join(MinuteItem, MinuteItem.id == Resolution.minute_item_id)
+        .join(Minutes, Minutes.id == MinuteItem.minutes_id)
+        .where(Resolution.key == key)
+        .order_by(Minutes.version.desc())
+        .limit(1)
+    )
+
+
+def resolutions_of_meeting(db: Session, meeting_id: str) -> list[tuple[MinuteItem, Resolution]]:
+    latest = current(db, meeting_id)
+    if latest is None:
+        return []
+    return [(e.item, r) for e in entries(db, latest.id) for r in e.resolutions]
