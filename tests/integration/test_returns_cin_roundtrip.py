@@ -14,7 +14,17 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from tests.conftest import new_database
-from tests.unit.cin_xml import UPN, UPN2, assessment, census, child, cpp, episode, plan, s47
+from tests.unit.test_returns_cin_builders import (
+    UPN,
+    UPN2,
+    assessment,
+    census,
+    child,
+    cpp,
+    episode,
+    plan,
+    s47,
+)
 
 from casebook.record.errors import Invalid
 from casebook.record.models import (
@@ -169,8 +179,34 @@ def test_import_then_project_and_export(fresh_engine, tmp_path):
         later = from_record(session, YEAR + 1)
         assert [c.la_child_id for c in later.children] == ["C1", "C2"]
         assert [e.referral_date for e in later.children[0].episodes] == [date(2022, 9, 1)]
-        assert later.children[0].episodes[0].cpps[0].previous == 1
+        [open_referral] = later.children[0].episodes
+        assert open_referral.plans == []  # ended in November 2022
+        assert open_referral.s47s == []  # its conference was in December 2022
+        assert [a.authorised for a in open_referral.assessments] == [None]  # still open
+        [plan] = open_referral.cpps
+        assert plan.previous == 1 and plan.reviews == []  # reviews held before April 2023
         assert from_record(session, YEAR - 5).children == []
+
+    # The census is the record as it stood on 31 March: later dates are not yet known.
+    after = census(
+        child(
+            la="C4",
+            episodes=[
+                episode(
+                    referral="2023-01-05",
+                    closed="2023-05-01",
+                    reason="RC7",
+                    body=assessment(start="2023-01-06", auth="2023-04-10", factors=("3A",)),
+                )
+            ],
+        )
+    )
+    import_into(fresh_engine, [_write(tmp_path, "after.xml", after)], YEAR)
+    with Session(fresh_engine) as session:
+        [c4] = from_record(session, YEAR, ["C4"]).children
+    [referral] = c4.episodes
+    assert (referral.closure_date, referral.closure_reason) == (None, None)
+    assert [(a.authorised, a.factors) for a in referral.assessments] == [(None, [])]
 
     path = _export(fresh_engine, tmp_path / "out")
     assert path.name == "cin_census_2023.xml"

@@ -24,6 +24,7 @@ from casebook.record.models import (
     CinPlan,
     CinPlanReview,
     CinVisit,
+    ClaEpisode,
     CpPlan,
     CpReview,
     CpVisit,
@@ -442,4 +443,40 @@ def test_steps_without_a_timescale_of_their_own_still_show_one(db_session):
     # Christmas, Boxing Day and New Year's Day are not working days.
     assert clock_for(db, step("oversight_note"), state, today) == (
         "Child seen overdue: was due 31 Dec 2024, 5 working days late"
+    )
+
+
+def test_a_visit_to_a_looked_after_child_belongs_to_their_period_of_care(db_session):
+    db, pid, today = db_session, _child(db_session), date(2025, 3, 1)
+    assert step("cla_visit").available(child_state(db, pid, today)) == (
+        "the child is not looked after"
+    )
+    services.create(
+        UnitOfWork(session=db),
+        ClaEpisode,
+        {"clae_cla_episode_id": f"E-{pid}", "clae_person_id": pid, "clae_cla_id": f"CLA-{pid}",
+         "clae_cla_episode_start_date": date(2025, 2, 1), "clae_cla_episode_start_reason": "S"},
+        WORKER,
+    )  # fmt: skip
+    with pytest.raises(Invalid, match="cannot be before the child came into care, 1 Feb 2025"):
+        go(db, pid, "cla_visit", today, visit_date="2025-01-31", seen="Y")
+    done = go(db, pid, "cla_visit", today, visit_date="2025-02-05", seen="Y", seen_alone="N")
+    (visit,) = done.rows  # no note given: no case note written
+    assert (visit.clav_cla_id, visit.clav_cla_visit_seen) == (f"CLA-{pid}", "Y")
+
+
+def test_an_enquiry_ending_in_no_further_action_needs_no_conference(db_session):
+    db, pid, today = db_session, _child(db_session), date(2025, 5, 1)
+    _to_conference(db, pid, today)
+    assert step("icpc").available(child_state(db, pid, today)) is None
+    with pytest.raises(Invalid, match="cannot be before the enquiry started, 15 Apr 2025"):
+        go(db, pid, "s47_outcome", today, s47e_s47_end_date="2025-04-14", outcome="nfa")
+    go(db, pid, "s47_outcome", today, s47e_s47_end_date="2025-04-22", outcome="nfa")
+    state = child_state(db, pid, today)
+    assert step("icpc").available(state) == (
+        "no section 47 enquiry is waiting for an initial child protection conference"
+    )
+    assert step("s47_start").available(state).startswith("no strategy discussion has agreed")
+    assert step("cp_plan_start").available(state) == (
+        "no initial child protection conference has decided on a plan"
     )

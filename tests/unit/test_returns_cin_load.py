@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.unit.cin_xml import assessment, census, child, cpp, episode, plan, s47
+from tests.unit.test_returns_cin_builders import assessment, census, child, cpp, episode, plan, s47
 
 from casebook.record.errors import Invalid
 from casebook.returns.cin import load, load_bytes, to_xml

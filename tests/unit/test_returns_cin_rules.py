@@ -2,13 +2,13 @@
 
 Each case runs only its own rule over a tiny census for the collection year
 ending 31 March 2023 (1 April 2022 to 31 March 2023), built from
-:mod:`tests.unit.cin_xml`, whose defaults pass every rule.
+:mod:`tests.unit.test_returns_cin_builders`, whose defaults pass every rule.
 """
 
 from __future__ import annotations
 
 import pytest
-from tests.unit.cin_xml import (
+from tests.unit.test_returns_cin_builders import (
     UPN,
     UPN2,
     assessment,

@@ -1306,7 +1306,7 @@ def _health(c: Context, kind: str, under_five_months: int) -> list[ChildRow]:
             continue
         months = under_five_months if (c.age(person, c.end) or 0) < 5 else 12
         check = last.get(person)
-        ok = check is not None and check > add_months(c.end, -months)
+        ok = check is not None and check >= add_months(c.end, -months)
         out.append(c.row(person, r["id"], True, ok, detail=f"last {check}" if check else "none"))
     return out
 
@@ -1368,7 +1368,7 @@ def la9(c: Context) -> list[ChildRow] | None:
         if not 5 <= (c.age(person, c.end) or 0) <= 15:
             continue
         pep = last.get(person)
-        ok = pep is not None and pep > add_months(c.end, -4)
+        ok = pep is not None and pep >= add_months(c.end, -4)
         out.append(c.row(person, r["id"], True, ok, detail=f"last PEP {pep}" if pep else "no PEP"))
     return out
 

@@ -85,7 +85,37 @@ def engine_results(source) -> Results:
 
 
 def _triples(results: Iterable[Any]) -> dict[str, tuple]:
-    return {r.id: (r.value, r.numerator, r.denominator) for r in results}
+    """{id: (value, numerator, denominator, title, unit, better, available, note)}."""
+    return {
+        r.id: (
+            r.value,
+            r.numerator,
+            r.denominator,
+            r.title,
+            str(r.unit),
+            r.better,
+            getattr(r, "available", True),
+            getattr(r, "note", ""),
+        )
+        for r in results
+    }
+
+
+@dataclass(frozen=True)
+class _Described:
+    id: str
+    value: Any
+    numerator: Any
+    denominator: Any
+    title: str
+    unit: str
+    better: str | None
+    available: bool
+    note: str
+
+
+def _described(values: Mapping[str, tuple]) -> list[_Described]:
+    return [_Described(key, *row) for key, row in values.items()]
 
 
 def build_figures(
@@ -97,12 +127,20 @@ def build_figures(
     cache_key: object | None = None,
 ) -> dict:
     """Everything the scorecard and a pack show for ``period`` (unsuppressed)."""
-    current = list(results(period.start, period.end))
+    full: dict[tuple[date, date], list] = {}
+
+    def triples(start: date, end: date) -> dict[str, tuple]:
+        found = list(results(start, end))
+        full[(start, end)] = found
+        return _triples(found)
+
+    now_values = trends.cached(triples, period.start, period.end, cache_key)
+    current = full.get((period.start, period.end))
+    if current is None:  # from the cache: the results' descriptions are the catalogue's
+        current = _described(now_values)
     before = period.previous()
-    previous = _triples(results(before.start, before.end))
-    series = trends.monthly(
-        lambda start, end: _triples(results(start, end)), period.end, months, cache_key
-    )
+    previous = trends.cached(triples, before.start, before.end, cache_key)
+    series = trends.monthly(triples, period.end, months, cache_key)
     set_targets = targets.targets_for(session, period.target_year)
     compared = comparators.comparisons(
         session, {r.id: r.better for r in current}, {r.id: r.value for r in current}
@@ -111,8 +149,8 @@ def build_figures(
     for r in current:
         target = set_targets.get(r.id)
         comparison = compared.get(r.id)
-        prev = previous.get(r.id, (None, None, None))
-        points = [values.get(r.id, (None, None, None)) for _, values in series]
+        prev = previous.get(r.id, (None, None, None))[:3]
+        points = [values.get(r.id, (None, None, None))[:3] for _, values in series]
         measures.append(
             {
                 "id": r.id,

@@ -157,6 +157,17 @@ class _Cache:
 CACHE = _Cache()
 
 
+def cached(compute: Compute, start: date, end: date, cache_key: object | None) -> dict[str, tuple]:
+    """``compute(start, end)``, kept a few minutes under ``cache_key`` once ``end`` has passed."""
+    key = (cache_key, start, end) if cache_key is not None else None
+    values = CACHE.get(key) if key else None
+    if values is None:
+        values = compute(start, end)
+        if key and end < date.today():
+            CACHE.put(key, values)
+    return values
+
+
 def monthly(
     compute: Compute,
     end: date,
@@ -166,16 +177,10 @@ def monthly(
     """Each month's figures, oldest first, for ``months`` months to ``end``'s month:
     (first day of the month, {measure id: (value, numerator, denominator)}).
     Finished months are cached for a few minutes under ``cache_key``."""
-    found = []
-    for start, last in months_ending(end, months):
-        key = (cache_key, start, last) if cache_key is not None else None
-        values = CACHE.get(key) if key else None
-        if values is None:
-            values = compute(start, last)
-            if key and last < date.today():
-                CACHE.put(key, values)
-        found.append((start, values))
-    return found
+    return [
+        (start, cached(compute, start, last, cache_key))
+        for start, last in months_ending(end, months)
+    ]
 
 
 def points(series: Sequence[tuple[date, dict[str, tuple]]], measure_id: str) -> list[Point]:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from casebook.record.allocation import held_unallocated, unallocated
 from casebook.record.calendar import WorkingCalendar
@@ -160,13 +160,13 @@ def _name(forename: str | None, surname: str | None) -> str:
     return " ".join(p for p in (forename, surname) if p) or "(no name recorded)"
 
 
-def _open_on(on: date) -> ColumnElement[bool]:
+def _open_on(inv, on: date) -> ColumnElement[bool]:
     return and_(
-        Involvement.cb_status == ACTIVE,
-        Involvement.invo_involvement_start_date <= on,
+        inv.cb_status == ACTIVE,
+        inv.invo_involvement_start_date <= on,
         or_(
-            Involvement.invo_involvement_end_date.is_(None),
-            Involvement.invo_involvement_end_date > on,
+            inv.invo_involvement_end_date.is_(None),
+            inv.invo_involvement_end_date > on,
         ),
     )
 
@@ -181,34 +181,34 @@ def holders(
 ) -> dict[str, Holder]:
     """The children with an open involvement of the worker (or in the teams) that
     the user may see, each with the latest such involvement's worker; one query."""
+    # An alias: the access policy's condition has its own correlated ``Involvement``.
+    inv = aliased(Involvement)
     scope = []
     if worker_id is not None:
-        scope.append(Involvement.invo_professional_id == worker_id)
+        scope.append(inv.invo_professional_id == worker_id)
     if team_ids is not None:
         teams = team_ids if isinstance(team_ids, Select) else list(team_ids)
-        scope.append(Involvement.invo_professional_team.in_(teams))
+        scope.append(inv.invo_professional_team.in_(teams))
     if not scope:
         return {}
     rows = session.execute(
         select(
-            Involvement.invo_person_id,
+            inv.invo_person_id,
             Person.pers_forename,
             Person.pers_surname,
-            Involvement.invo_involvements_id,
-            Involvement.cb_version,
-            Involvement.invo_professional_id,
+            inv.invo_involvements_id,
+            inv.cb_version,
+            inv.invo_professional_id,
             Professional.prof_professional_name,
-            Involvement.invo_professional_team,
+            inv.invo_professional_team,
         )
-        .join(Person, Person.pers_person_id == Involvement.invo_person_id)
-        .outerjoin(
-            Professional, Professional.prof_professional_id == Involvement.invo_professional_id
-        )
-        .where(_open_on(on), *scope, visible)
+        .join(Person, Person.pers_person_id == inv.invo_person_id)
+        .outerjoin(Professional, Professional.prof_professional_id == inv.invo_professional_id)
+        .where(_open_on(inv, on), *scope, visible)
         .order_by(
-            Involvement.invo_person_id,
-            Involvement.invo_involvement_start_date,
-            Involvement.invo_involvements_id,
+            inv.invo_person_id,
+            inv.invo_involvement_start_date,
+            inv.invo_involvements_id,
         )
     ).all()
     found: dict[str, Holder] = {}

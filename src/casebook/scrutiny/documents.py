@@ -72,9 +72,10 @@ def attach(
     data: bytes,
     data_dir: Path,
     actor: str,
-    max_bytes: int = MAX_BYTES,
+    max_bytes: int | None = None,
 ) -> Document:
     item = get(db, AgendaItem, item_id, "agenda item")
+    max_bytes = max_bytes or MAX_BYTES
     checks = Checks()
     title = checks.text("title", title, required=False, limit=500)
     name = safe_filename(filename or "")

@@ -27,6 +27,7 @@ class PublicMeeting:
     meeting: Meeting
     body: Body
     published: Publication | None
+    has_minutes: bool = False
 
 
 def public_meetings(db: Session) -> list[PublicMeeting]:
@@ -40,7 +41,8 @@ def public_meetings(db: Session) -> list[PublicMeeting]:
     latest: dict[str, Publication] = {}
     for pub in db.scalars(select(Publication).order_by(Publication.version)):
         latest[pub.meeting_id] = pub
-    return [PublicMeeting(m, b, latest.get(m.id)) for m, b in rows]
+    approved = set(db.scalars(select(Minutes.meeting_id).where(Minutes.status == "approved")))
+    return [PublicMeeting(m, b, latest.get(m.id), m.id in approved) for m, b in rows]
 
 
 def _public_meeting(db: Session, meeting_id: str) -> Meeting:

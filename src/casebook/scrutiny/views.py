@@ -77,8 +77,12 @@ def meeting_page(db: Session, meeting_id: str, today: date) -> dict[str, Any]:
         "minute_entries": minutes.entries(db, current.id) if current else [],
         "minute_versions": minutes.versions(db, meeting.id),
         "actions": actions_service.actions(db, meeting_id=meeting.id),
-        "later_meetings": [
-            m for m in meetings.meetings_of(db, body.id) if m.meeting_date > meeting.meeting_date
+        "member_options": [(m.id, m.name) for m in members],
+        "item_options": [(i.id, f"{i.number}. {i.title}") for i in agenda.items_of(db, meeting.id)],
+        "later_options": [
+            (m.id, m.meeting_date.strftime("%-d %B %Y"))
+            for m in meetings.meetings_of(db, body.id)
+            if m.meeting_date > meeting.meeting_date
         ],
         "today": today,
     }
@@ -110,4 +114,5 @@ def action_rows(db: Session, today: date, *, overdue_only: bool = False) -> dict
         "overdue_ids": {a.id for a in rows if actions_service.is_overdue(a, today)},
         "body_names": {b.id: b.name for b in db.scalars(select(Body))},
         "bodies": bodies.all_bodies(db),
+        "body_options": [(b.id, b.name) for b in bodies.all_bodies(db)],
     }

@@ -11,8 +11,8 @@ only a ``Step`` and a call to :func:`register` in a module of this package
 The interface (stable; other step modules build on it)::
 
     state = child_state(session, person_id, today)        # ChildState, read-only
-    Field(name, label, kind, required=True, hint=None, code_list=None,
-          options=None, multiple=False, future_ok=False, before_birth_ok=False)
+    Field(name, label, kind, required=True, hint=None, code_list=None, options=None,
+          multiple=False, future_ok=False, before_birth_ok=False, minimum=None, maximum=None)
         kinds: DATE, TEXT, LONG_TEXT, CODE (code_list=...), YES_NO, NUMBER,
                CHOICE (options=lambda state: [(value, label), ...])
     Step(key, title, area, fields, available, run, clock=None,
@@ -30,6 +30,8 @@ The interface (stable; other step modules build on it)::
         needs_authorisation: what it writes waits for a manager's authorisation
     register(step); STEPS; step(key); steps_for(state) -> [StepChoice(step, reason)]
     perform(engine_or_session, actor, person_id, step_key, raw_values, today) -> Done
+        actor: services.Actor, or StepActor(username, professional_id=...) so that
+        rows naming a worker (notes' author_id, ...) can name them.
         raw values: JSON values or form text; a DATE as "2025-01-15" or as the
         GOV.UK parts "<name>-day", "<name>-month", "<name>-year".
         Raises NotFound (no child / no step), NotAvailable (a Conflict: 409,
@@ -38,8 +40,8 @@ The interface (stable; other step modules build on it)::
 Every DATE field is checked for every step before ``run``: a real date from
 1900, not in the future (unless ``future_ok``) and not before the child was
 born (unless ``before_birth_ok``). Helpers for sequence checks:
-:func:`not_before` and :func:`fmt`. Clocks: :func:`due_label` / :func:`due_clock` read the
-child's due items (the one timescale table) for a timescale key;
+:func:`not_before`, :func:`refuse` and :func:`fmt`. Clocks: :func:`due_label`
+and :func:`due_clock` read the child's due items (the one timescale table) for a timescale key;
 :func:`clock_label` words a clock the record does not hold yet (a step that
 starts one); :func:`next_due` is the child's most pressing item.
 """
@@ -72,6 +74,7 @@ from casebook.record.models import (
     EarlyHelpEpisode,
     InitialCpConference,
     Missing,
+    Person,
     S47Enquiry,
     StrategyDiscussion,
 )
@@ -716,6 +719,14 @@ def _perform(
 ) -> Done:
     uow = UnitOfWork(session=session)
     with uow:
+        # Steps for one child take turns: on PostgreSQL the child's row is locked until
+        # this step commits, so two people cannot both open "the one open CP plan".
+        # (SQLite's writing transaction already takes the whole database.)
+        session.execute(
+            select(Person.pers_person_id)
+            .where(Person.pers_person_id == person_id)
+            .with_for_update()
+        ).first()
         state = child_state(session, person_id, today)
         reason = chosen.available(state)
         if reason is not None:

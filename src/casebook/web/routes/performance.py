@@ -19,7 +19,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casebook.access import log, suppression
@@ -28,7 +28,6 @@ from casebook.access.roles import Action
 from casebook.performance import comparators, data_quality, drift, packs, targets, trends
 from casebook.record.errors import Invalid, NotFound, Problem
 from casebook.record.models import Department, Professional
-from casebook.record.models.history import HistoryEntry
 from casebook.web.deps import CurrentUser, DbSession, csrf_protect, requires
 from casebook.web.forms import FormErrors, FormFields, RecordId, labelled_message
 from casebook.web.templating import render
@@ -50,9 +49,9 @@ def source_for(db: Session):
 
 
 def cache_key(db: Session) -> tuple:
-    """Past months' figures stay valid until the record changes (a new history entry)."""
+    """Finished periods' figures are kept a few minutes per database (``trends.CACHE``)."""
     bind = db.get_bind()
-    return (id(bind), str(bind.url), db.scalar(select(func.max(HistoryEntry.id))))
+    return (id(bind), str(bind.url))
 
 
 def read_period(text: str | None, today: date | None = None) -> trends.ReportPeriod:
@@ -185,6 +184,7 @@ def measure_children(
     period: trends.ReportPeriod,
     team: str | None,
     worker: str | None,
+    locality: str | None = None,
 ) -> tuple[list[ChildLine], int]:
     """The children behind a figure that this user may see (logged)."""
     from casebook.performance import engine
@@ -194,7 +194,11 @@ def measure_children(
     source = source_for(db)
     try:
         rows = engine.children_behind(
-            source, measure_id, period.end, period.start, engine.Scope(team=team, worker=worker)
+            source,
+            measure_id,
+            period.end,
+            period.start,
+            engine.Scope(team=team, worker=worker, locality=locality),
         )
     finally:
         source.close()
@@ -348,11 +352,13 @@ def measure_children_page(
     period: str = "",
     team: str = "",
     worker: str = "",
+    locality: str = "",
 ) -> Response:
     chosen = read_period(period)
     team_id = team.replace("\x00", "").strip() or None
     worker_id = worker.replace("\x00", "").strip() or None
-    lines, hidden = measure_children(db, user, measure_id, chosen, team_id, worker_id)
+    locality_id = locality.replace("\x00", "").strip() or None
+    lines, hidden = measure_children(db, user, measure_id, chosen, team_id, worker_id, locality_id)
     measure = measure_ids()[measure_id]
     return render(
         request,
@@ -362,7 +368,8 @@ def measure_children_page(
             "heading": f"{measure_id} {measure.title}",
             "caption": f"{chosen.label}"
             + (f", team {team_id}" if team_id else "")
-            + (f", worker {worker_id}" if worker_id else ""),
+            + (f", worker {worker_id}" if worker_id else "")
+            + (f", locality {locality_id}" if locality_id else ""),
             "lines": lines,
             "hidden": hidden,
             "back": f"/performance/measures/{measure_id}?period={chosen.name}",

@@ -554,12 +554,15 @@ async def upload_document(
 ) -> Response:
     views.item_page(db, item_id)
     form = await request.form()
-    upload = form.get("document-file")
-    title = form.get("document-title")
-    data, filename = b"", ""
-    if upload is not None and not isinstance(upload, str):
-        filename = upload.filename or ""
-        data = await upload.read(UPLOAD_READ_LIMIT)
+    try:
+        upload = form.get("document-file")
+        title = form.get("document-title")
+        data, filename = b"", ""
+        if upload is not None and not isinstance(upload, str):
+            filename = upload.filename or ""
+            data = await upload.read(UPLOAD_READ_LIMIT)
+    finally:
+        await form.close()
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     data_dir = request.app.state.settings.data_dir
     return _attempt(
@@ -696,7 +699,10 @@ def _programme(request: Request, db, body_id: str, values=None, errors=None, sta
             "plan": plan,
             "future": future,
             "tests_met": work_programme.tests_met,
-            "meetings": meetings.meetings_of(db, body.id),
+            "meeting_options": [
+                (m.id, m.meeting_date.strftime("%-d %B %Y"))
+                for m in meetings.meetings_of(db, body.id)
+            ],
             "moves_of": lambda item_id: work_programme.moves_of(db, item_id),
             "options": OPTIONS,
             "values": values or {},

@@ -1,4 +1,4 @@
-"""Tiny CIN census XML documents for the CIN tests, built from small pieces.
+"""Builders of tiny CIN census XML documents for the CIN tests (no tests here).
 
 Every builder's defaults make a child that passes every rule for the
 collection year ending 31 March 2023, so a test changes only what its rule
