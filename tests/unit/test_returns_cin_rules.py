@@ -145,7 +145,37 @@ CASES: dict[str, tuple[bytes, bytes]] = {
         census(child(episodes=[ep(body=s47(icpc="2022-06-01"))])),
         census(child(episodes=[ep(body=s47(start="2022-05-20", icpc="2022-05-31"))])),
     ),
+    "8816": (
+        census(child(episodes=[ep(**closed), ep(referral="2022-10-01")])),
+        census(child(episodes=[ep(referral="2022-06-01"), ep(referral="2022-10-01", **closed)])),
+    ),
     # Assessments
+    "8869": (
+        census(child(episodes=[ep(body=assessment(factors=("21",)))])),
+        census(child(episodes=[ep(body=assessment(factors=("21", "3A")))])),
+    ),
+    "8863": (
+        census(
+            child(
+                episodes=[
+                    ep(
+                        body=assessment(start="2022-06-10", auth="2022-07-01")
+                        + assessment(start="2022-07-02", auth=None)
+                    )
+                ]
+            )
+        ),
+        census(
+            child(
+                episodes=[
+                    ep(
+                        body=assessment(start="2022-06-10", auth="2022-07-01")
+                        + assessment(start="2022-07-01", auth=None)
+                    )
+                ]
+            )
+        ),
+    ),
     "1103": (
         census(child(episodes=[ep(body=assessment(start="2022-06-01"))])),
         census(child(episodes=[ep(body=assessment(start="2022-05-31"))])),
@@ -262,6 +292,26 @@ CASES: dict[str, tuple[bytes, bytes]] = {
         census(child(episodes=[ep(body=s47(icpc="2022-07-01") + cpp(start="2022-07-01"))])),
         census(child(episodes=[ep(body=s47() + cpp(start="2022-07-01"))])),
     ),
+    "8839": (
+        census(child(episodes=[ep(body=s47() + s47(start="2022-06-20", not_required="true"))])),
+        census(child(episodes=[ep(body=s47() + s47(start="2022-06-20"))])),
+    ),
+    "8890": (
+        census(
+            child(
+                episodes=[
+                    ep(body=s47(icpc="2022-06-10") + s47(start="2022-06-11", icpc="2022-06-20"))
+                ]
+            )
+        ),
+        census(
+            child(
+                episodes=[
+                    ep(body=s47(icpc="2022-06-10") + s47(start="2022-06-10", icpc="2022-06-20"))
+                ]
+            )
+        ),
+    ),
     # Child protection plans
     "1105": (
         census(child(episodes=[ep(body=cpp(start="2022-06-01"))])),
@@ -335,8 +385,13 @@ def test_codes_and_messages_follow_the_dfe():
     assert all(rule.fields for rule in RULES)
 
 
+def test_the_reference_date_is_checked_against_the_year_asked_for():
+    assert {e.rule for e in validate(load_bytes(census()), 2024)} == {"100"}
+    assert validate(load_bytes(census()), None) == []  # the header's own year
+
+
 def test_the_census_period_comes_from_the_year_asked_for():
     xml = census(child(episodes=[ep(**closed)]))
     assert validate(load_bytes(xml), 2023) == []
     later = validate(load_bytes(xml), 2024)
-    assert {e.rule for e in later} == {"8620"}
+    assert {e.rule for e in later} == {"100", "8620"}

@@ -65,8 +65,10 @@ UNIT_LABELS = {
 
 
 def describe(amount: int, unit: str) -> str:
-    """``5 working days``, ``1 month``."""
-    word = UNIT_LABELS.get(unit, unit)
+    """``5 working days``, ``1 month``, ``2 years`` (for 24 months)."""
+    if unit == "months" and amount and amount % 12 == 0:
+        amount, unit = amount // 12, "years"
+    word = UNIT_LABELS.get(unit, "years" if unit == "years" else unit)
     return f"{amount} {word[:-1] if amount == 1 else word}"
 
 

@@ -110,7 +110,9 @@ def rhi_status(
         return "Still missing: no return interview yet", False
     if done_date and done_date <= on:
         return f"Done {_fmt(done_date)}", False
-    was_offered = (offered_date is not None and offered_date <= on) or offered == "Y"
+    if offered_date is not None and offered_date > on:  # offered later: not yet, as at ``on``
+        offered_date, offered, accepted = None, None, None
+    was_offered = offered_date is not None or offered == "Y"
     if was_offered:
         when = f" {_fmt(offered_date)}" if offered_date else ""
         answer = {"Y": ", accepted", "N": ", declined"}.get(accepted or "", ", not answered yet")

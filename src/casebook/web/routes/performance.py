@@ -719,7 +719,7 @@ def publish_pack(request: Request, db: DbSession, user: CurrentUser, form: FormF
     return RedirectResponse(f"/performance/packs/{pack.id}", status_code=303)
 
 
-def _pack_id(text: str) -> int:
+def pack_number(text: str) -> int:
     if not text.isdigit() or len(text) > 12:
         raise NotFound(f"There is no published pack {text}.")
     return int(text)
@@ -727,7 +727,7 @@ def _pack_id(text: str) -> int:
 
 @router.get("/performance/packs/{pack_id}", dependencies=[Depends(requires(Action.AGGREGATES))])
 def pack_page(request: Request, pack_id: RecordId, db: DbSession) -> Response:
-    pack = packs.get_pack(db, _pack_id(pack_id))
+    pack = packs.get_pack(db, pack_number(pack_id))
     figures, commentary = packs.stored(pack)
     return render(
         request,
@@ -749,5 +749,5 @@ def pack_page(request: Request, pack_id: RecordId, db: DbSession) -> Response:
 
 @router.get("/performance/packs/{pack_id}/pdf", dependencies=[Depends(requires(Action.AGGREGATES))])
 def pack_pdf(pack_id: RecordId, db: DbSession) -> Response:
-    pack = packs.get_pack(db, _pack_id(pack_id))
+    pack = packs.get_pack(db, pack_number(pack_id))
     return _pdf(packs.pack_pdf(pack), f"casebook-pack-{pack.period}-v{pack.version}.pdf")

@@ -10,7 +10,10 @@ JSON API share are here, named for what they return.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated
@@ -18,7 +21,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from casebook.access import log
@@ -27,7 +30,7 @@ from casebook.access.roles import Action, Role
 from casebook.record import local_standards, missing_briefing, worklists
 from casebook.record.allocation import CHANGE_REASONS, allocate, team_workers, teams_below
 from casebook.record.errors import Conflict, Forbidden, Invalid, NotFound, Problem
-from casebook.record.models import Department
+from casebook.record.models import Department, HistoryEntry
 from casebook.record.models.base import ACTIVE
 from casebook.record.services import Actor
 from casebook.record.timescales import UNITS
@@ -42,6 +45,14 @@ router = APIRouter()
 PAGE_SIZE = 100
 #: Dates the briefing accepts (beyond them a date is a typing mistake).
 EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
+#: A head of service's choice of every team of their service at once.
+ALL_TEAMS = "all"
+#: Worklists computed lately, by user, scope, day and the record's latest history
+#: entry (every change through the record services adds one): sorting, filtering,
+#: paging and downloading the same list do not compute it again.
+CACHE_SIZE, CACHE_SECONDS = 128, 60.0
+_cache: OrderedDict[tuple, tuple[float, worklists.Worklist]] = OrderedDict()
+_cache_lock = threading.Lock()
 REASON_LABELS = {"CHANGE": "Change of worker", "LEFT": "Worker left", "TRANSFER": "Transfer"}
 
 
@@ -64,6 +75,7 @@ class TeamScope:
     label: str
     team_id: str | None  # one team (allocation is possible), or None for a whole service
     choices: list[tuple[str, str]] = field(default_factory=list)
+    param: str | None = None  # the ``team`` query value that chose it (a head of service's)
 
 
 def team_scope(db: Session, user: User, team: str | None) -> TeamScope:
@@ -83,14 +95,20 @@ def team_scope(db: Session, user: User, team: str | None) -> TeamScope:
                 .order_by(Department.dept_team_name, Department.dept_team_id)
             )
         ]
-        if team is None:
+        if team is None:  # a service is big: choose a team, or ask for them all
+            return TeamScope([], "choose a team of your service", None, choices)
+        if team == ALL_TEAMS:
             return TeamScope(
-                teams_below(user.service_id), "every team in your service", None, choices
+                teams_below(user.service_id),
+                "every team in your service",
+                None,
+                choices,
+                ALL_TEAMS,
             )
         names = dict(choices)
         if team not in names:
             raise Forbidden("That team is not in your service.")
-        return TeamScope([team], names[team], team, choices)
+        return TeamScope([team], names[team], team, choices, team)
     if not user.team_id:
         return TeamScope([], "no team", None)
     if team is not None and team != user.team_id:
@@ -144,18 +162,53 @@ class ListQuery:
         return worklists.sort_rows(chosen, self.sort)
 
 
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _cached(
+    db: Session, key: tuple, compute: Callable[[], worklists.Worklist]
+) -> worklists.Worklist:
+    """``compute()``, or its answer for the same key while the record has not changed."""
+    stamp = db.scalar(select(func.max(HistoryEntry.id)))
+    full = (*key, stamp)
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(full)
+        if hit is not None and now - hit[0] < CACHE_SECONDS:
+            _cache.move_to_end(full)
+            return hit[1]
+    found = compute()
+    with _cache_lock:
+        _cache[full] = (now, found)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return found
+
+
 def my_worklist(db: Session, user: User, on: date) -> worklists.Worklist:
     """The children allocated to the signed-in worker that they may see."""
     if not user.professional_id:
         return worklists.Worklist(on, [], [])
-    return worklists.worklist(db, on, visible_children(user, on), worker_id=user.professional_id)
+    return _cached(
+        db,
+        (user.username, "mine", user.professional_id, on),
+        lambda: worklists.worklist(
+            db, on, visible_children(user, on), worker_id=user.professional_id
+        ),
+    )
 
 
 def team_worklist(db: Session, user: User, scope: TeamScope, on: date) -> worklists.Worklist:
     """The team's children (and the unallocated children it holds) that the user may see."""
     if isinstance(scope.team_ids, list) and not scope.team_ids:
         return worklists.Worklist(on, [], [])
-    return worklists.worklist(db, on, visible_children(user, on), team_ids=scope.team_ids)
+    return _cached(
+        db,
+        (user.username, "team", scope.team_id or scope.label, on),
+        lambda: worklists.worklist(db, on, visible_children(user, on), team_ids=scope.team_ids),
+    )
 
 
 def log_list(db: Session, user: User, what: str, person_ids: list[str], export: bool) -> None:
@@ -211,7 +264,7 @@ def _worklist_page(
     shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     log_list(db, user, what, [r.person_id for r in shown], export=False)
     can_allocate = team is not None and team.team_id is not None and allowed(user, Action.OVERSEE)
-    base = {"team": team.team_id} if team and team.team_id and team.choices else {}
+    base = {"team": team.param} if team and team.param else {}
     first_rows: set[int] = set()
     seen: set[str] = set()
     for i, row in enumerate(shown):

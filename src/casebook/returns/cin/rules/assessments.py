@@ -83,3 +83,34 @@ def _open_start_in_year(data: CinData):
         for a in ep.assessments:
             if a.authorised is None and a.start is not None and not within(a.start, data):
                 yield fail(c, ASSESSMENTS, "AssessmentActualStartDate", a.line)
+
+
+@RULES.rule(
+    "8869",
+    "The assessment factors code “21” cannot be used in conjunction with any other assessment "
+    "factors.",
+    ["Assessments.AssessmentFactors"],
+)
+def _factor_21_alone(data: CinData):
+    for c, ep in episodes(data):
+        for a in ep.assessments:
+            if "21" in a.factors and any(f != "21" for f in a.factors):
+                yield fail(c, ASSESSMENTS, "AssessmentFactors", a.line)
+
+
+@RULES.rule(
+    "8863",
+    "An Assessment is shown as starting when there is another Assessment ongoing",
+    ["Assessments.AssessmentActualStartDate", "Assessments.AssessmentAuthorisationDate"],
+)
+def _assessment_during_another(data: CinData):
+    for c, ep in episodes(data):
+        dated = [a for a in ep.assessments if a.start is not None]
+        for a in dated:
+            for b in dated:
+                if b is a or (b.start, b.authorised) == (a.start, a.authorised):
+                    continue
+                until = b.authorised if b.authorised is not None else data.end
+                if until is not None and b.start <= a.start <= until:
+                    yield fail(c, ASSESSMENTS, "AssessmentActualStartDate", a.line)
+                    break

@@ -253,3 +253,25 @@ def _icpc_before_referral(data: CinData):
         for s in ep.s47s:
             if s.icpc_date is not None and s.icpc_date < ep.referral_date:
                 yield fail(c, SECTION47, "DateOfInitialCPC", s.line)
+
+
+@RULES.rule(
+    "8816",
+    "An open CIN episode is shown and case is not a referral with no further action, but it is "
+    "not the latest episode.",
+    ["CINdetails.CINreferralDate", "CINdetails.ReferralNFA"],
+)
+def _open_not_latest(data: CinData):
+    for c in data.children:
+        dates = [ep.referral_date for ep in c.episodes if ep.referral_date is not None]
+        if len(dates) < 2:
+            continue
+        latest = max(dates)
+        for ep in c.episodes:
+            if (
+                ep.closure_date is None
+                and ep.referral_nfa is False
+                and ep.referral_date is not None
+                and ep.referral_date != latest
+            ):
+                yield fail(c, DETAILS, "CINreferralDate", ep.line)

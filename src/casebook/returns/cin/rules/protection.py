@@ -144,3 +144,39 @@ def _cpp_not_on_icpc(data: CinData):
         for cp in ep.cpps:
             if within(cp.start, data) and cp.start not in conferences:
                 yield fail(c, CPP, "CPPstartDate", cp.line)
+
+
+@RULES.rule(
+    "8839",
+    "Within one CINDetails group there are 2 or more open S47 Assessments",
+    ["Section47.DateOfInitialCPC"],
+)
+def _two_open_s47s(data: CinData):
+    for c, ep in episodes(data):
+        open_ = [s for s in ep.s47s if s.icpc_date is None and s.icpc_not_required is not True]
+        if len(open_) > 1:
+            for s in open_:
+                yield fail(c, SECTION47, "DateOfInitialCPC", s.line)
+
+
+@RULES.rule(
+    "8890",
+    "A Section 47 enquiry is shown as starting when there is another Section 47 Enquiry ongoing",
+    ["Section47.S47ActualStartDate"],
+)
+def _s47_during_another(data: CinData):
+    for c, ep in episodes(data):
+        dated = [s for s in ep.s47s if s.start is not None]
+        for s in dated:
+            for other in dated:
+                if other is s:
+                    continue
+                if other.icpc_date is not None:
+                    until = other.icpc_date
+                elif other.icpc_not_required is not True:
+                    until = data.end
+                else:
+                    continue
+                if until is not None and other.start <= s.start <= until:
+                    yield fail(c, SECTION47, "S47ActualStartDate", s.line)
+                    break
