@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from casebook.access.policy import allowed
 from casebook.access.roles import ROLE_TITLES, Action
+from casebook.web.navigation import SECTIONS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -30,6 +31,7 @@ env.filters["long_date"] = _long_date
 env.filters["short_date"] = _short_date
 env.globals["Action"] = Action
 env.globals["ROLE_TITLES"] = ROLE_TITLES
+env.globals["sections"] = SECTIONS
 
 
 def render(
