@@ -121,6 +121,19 @@ def test_the_officer_builds_and_publishes_an_agenda(officer):
     assert _post(officer, f"/scrutiny/meetings/{meeting}/publish", {}).status_code == 303
     page = officer.get(f"/scrutiny/meetings/{meeting}")
     assert "Version 1" in page.text and "Open item" in page.text
+    # every form on the pages carries the session's token, not an empty one
+    item = re.search(r"/scrutiny/items/([0-9a-f]+)", page.text)[1]
+    for url in (
+        f"/scrutiny/meetings/{meeting}",
+        f"/scrutiny/bodies/{body}",
+        f"/scrutiny/items/{item}",
+        "/scrutiny",
+        "/scrutiny/actions",
+        f"/scrutiny/bodies/{body}/work-programme",
+    ):
+        text = officer.get(url).text
+        assert text.count('name="csrf_token"') > 1, url
+        assert 'name="csrf_token" value=""' not in text, url
     reply = _post(officer, f"/scrutiny/meetings/{meeting}/publish", {})
     assert reply.status_code == 422 and "publish-reason" in reply.text
 
@@ -190,7 +203,7 @@ def test_documents_are_checked_on_upload_and_councillors_read_them(
         officer,
         url,
         {"document-title": "The report"},
-        files={"document-file": ("report.pdf", pdf, "application/pdf")},
+        files={"document-file": ("rapport-été-报告.pdf", pdf, "application/pdf")},
     )
     assert reply.status_code == 303
     reply = _post(
@@ -219,6 +232,10 @@ def test_documents_are_checked_on_upload_and_councillors_read_them(
     assert download.status_code == 200 and download.content == pdf
     assert download.headers["content-type"] == "application/pdf"
     assert "attachment" in download.headers["content-disposition"]
+    assert (
+        "UTF-8''rapport-%C3%A9t%C3%A9-%E6%8A%A5%E5%91%8A.pdf"
+        in download.headers["content-disposition"]
+    )
 
 
 def test_a_councillor_reads_exempt_papers_but_changes_nothing(engine, people, officer, tmp_path):

@@ -47,8 +47,12 @@ def _add(session: Session, *rows: object) -> None:
 
 
 def _child(session: Session, pid: str, name: str) -> None:
-    _add(session, Person(pers_person_id=pid, pers_forename=name, pers_surname="Test",
-                         pers_dob=date(2015, 6, 1)))  # fmt: skip
+    _add(
+        session,
+        Person(
+            pers_person_id=pid, pers_forename=name, pers_surname="Test", pers_dob=date(2015, 6, 1)
+        ),
+    )
 
 
 def _involve(session: Session, iid: str, pid: str, prof: str, team: str, start: date) -> None:
@@ -67,11 +71,20 @@ def _involve(session: Session, iid: str, pid: str, prof: str, team: str, start: 
 def _cin(session: Session, pid: str, start: date, team: str = "WL-T1") -> None:
     _add(
         session,
-        CinEpisode(cine_referral_id=f"R-{pid}", cine_person_id=pid, cine_referral_date=start,
-                   cine_referral_team=team),
-        CinPlan(cinp_cin_plan_id=f"P-{pid}", cinp_person_id=pid, cinp_cin_plan_start_date=start,
-                cinp_referral_id=f"R-{pid}", cinp_cin_plan_team=team),
-    )  # fmt: skip
+        CinEpisode(
+            cine_referral_id=f"R-{pid}",
+            cine_person_id=pid,
+            cine_referral_date=start,
+            cine_referral_team=team,
+        ),
+        CinPlan(
+            cinp_cin_plan_id=f"P-{pid}",
+            cinp_person_id=pid,
+            cinp_cin_plan_start_date=start,
+            cinp_referral_id=f"R-{pid}",
+            cinp_cin_plan_team=team,
+        ),
+    )
 
 
 @pytest.fixture
@@ -90,20 +103,38 @@ def world(db_session: Session) -> Session:
         Department(dept_team_id="WL-S", dept_team_name="Service"),
         Department(dept_team_id="WL-T1", dept_team_name="Team One", dept_team_parent_id="WL-S"),
         Department(dept_team_id="WL-T2", dept_team_name="Team Two", dept_team_parent_id="WL-S"),
-        Professional(prof_professional_id="WL-TOM", prof_professional_name="Tom Reed",
-                     prof_professional_department="WL-T1"),
-        Professional(prof_professional_id="WL-TIA", prof_professional_name="Tia Moss",
-                     prof_professional_department="WL-T1"),
-        Professional(prof_professional_id="WL-UMA", prof_professional_name="Uma Vale",
-                     prof_professional_department="WL-T2"),
-    )  # fmt: skip
-    for pid, name in (("WL-C1", "Ada"), ("WL-C2", "Bea"), ("WL-C3", "Cal"), ("WL-C4", "Dot"),
-                      ("WL-C5", "Eli")):  # fmt: skip
+        Professional(
+            prof_professional_id="WL-TOM",
+            prof_professional_name="Tom Reed",
+            prof_professional_department="WL-T1",
+        ),
+        Professional(
+            prof_professional_id="WL-TIA",
+            prof_professional_name="Tia Moss",
+            prof_professional_department="WL-T1",
+        ),
+        Professional(
+            prof_professional_id="WL-UMA",
+            prof_professional_name="Uma Vale",
+            prof_professional_department="WL-T2",
+        ),
+    )
+    for pid, name in (
+        ("WL-C1", "Ada"),
+        ("WL-C2", "Bea"),
+        ("WL-C3", "Cal"),
+        ("WL-C4", "Dot"),
+        ("WL-C5", "Eli"),
+    ):
         _child(s, pid, name)
     _cin(s, "WL-C1", date(2025, 1, 2))
     _cin(s, "WL-C2", date(2022, 11, 1))
-    _add(s, CinVisit(cinv_cin_visit_id="V-C2", cinv_person_id="WL-C2",
-                     cinv_cin_visit_date=date(2025, 3, 1)))  # fmt: skip
+    _add(
+        s,
+        CinVisit(
+            cinv_cin_visit_id="V-C2", cinv_person_id="WL-C2", cinv_cin_visit_date=date(2025, 3, 1)
+        ),
+    )
     _cin(s, "WL-C3", date(2025, 1, 2), team="WL-T2")
     _cin(s, "WL-C4", date(2025, 2, 20))
     _involve(s, "WL-I1", "WL-C1", "WL-TOM", "WL-T1", date(2025, 1, 2))
@@ -112,8 +143,14 @@ def world(db_session: Session) -> Session:
     _involve(s, "WL-I4", "WL-C4", "WL-TOM", "WL-T1", date(2025, 2, 20))
     s.get(Involvement, "WL-I4").invo_involvement_end_date = date(2025, 3, 1)
     _involve(s, "WL-I5", "WL-C5", "WL-TOM", "WL-T1", date(2024, 6, 1))
-    _add(s, Missing(miss_table_id="WL-M1", miss_person_id="WL-C5",
-                    miss_missing_episode_start_date=date(2025, 3, 10)))  # fmt: skip
+    _add(
+        s,
+        Missing(
+            miss_table_id="WL-M1",
+            miss_person_id="WL-C5",
+            miss_missing_episode_start_date=date(2025, 3, 10),
+        ),
+    )
     s.commit()  # a savepoint: a service's rollback must not take the world with it
     return s
 
@@ -161,8 +198,14 @@ def test_a_worker_never_sees_another_teams_child(world: Session) -> None:
 def test_allocating_an_unallocated_child_opens_an_involvement_with_history(
     world: Session,
 ) -> None:
-    new = allocate(UnitOfWork(session=world), person_id="WL-C4", professional_id="WL-TIA",
-                   team_id="WL-T1", on=ON, actor=BOSS)  # fmt: skip
+    new = allocate(
+        UnitOfWork(session=world),
+        person_id="WL-C4",
+        professional_id="WL-TIA",
+        team_id="WL-T1",
+        on=ON,
+        actor=BOSS,
+    )
     assert (new.invo_professional_id, new.invo_involvement_start_date) == ("WL-TIA", ON)
     assert new.invo_referral_id == "R-WL-C4"
     found = worklist(world, ON, team_ids=["WL-T1"])
@@ -172,9 +215,16 @@ def test_allocating_an_unallocated_child_opens_an_involvement_with_history(
 
 def test_reallocating_closes_the_old_involvement_and_keeps_it(world: Session) -> None:
     [old] = current_allocations(world, "WL-C1", "WL-T1", ON)
-    allocate(UnitOfWork(session=world), person_id="WL-C1", professional_id="WL-TIA",
-             team_id="WL-T1", on=ON, actor=BOSS, reason="LEFT",
-             expected_versions={old.invo_involvements_id: old.cb_version})  # fmt: skip
+    allocate(
+        UnitOfWork(session=world),
+        person_id="WL-C1",
+        professional_id="WL-TIA",
+        team_id="WL-T1",
+        on=ON,
+        actor=BOSS,
+        reason="LEFT",
+        expected_versions={old.invo_involvements_id: old.cb_version},
+    )
     closed = world.get(Involvement, "WL-I1")
     assert (closed.invo_involvement_end_date, closed.invo_worker_change_reason) == (ON, "LEFT")
     [now] = current_allocations(world, "WL-C1", "WL-T1", ON)
@@ -191,20 +241,46 @@ def test_reallocating_closes_the_old_involvement_and_keeps_it(world: Session) ->
 
 def test_allocation_refusals(world: Session) -> None:
     with pytest.raises(Invalid) as outside:
-        allocate(UnitOfWork(session=world), person_id="WL-C1", professional_id="WL-UMA",
-                 team_id="WL-T1", on=ON, actor=BOSS)  # fmt: skip
+        allocate(
+            UnitOfWork(session=world),
+            person_id="WL-C1",
+            professional_id="WL-UMA",
+            team_id="WL-T1",
+            on=ON,
+            actor=BOSS,
+        )
     [problem] = outside.value.problems
     assert problem.field == "professional_id"
     assert "Uma Vale is not in Team One" in problem.message
     with pytest.raises(Invalid, match="already allocated to Tom Reed"):
-        allocate(UnitOfWork(session=world), person_id="WL-C1", professional_id="WL-TOM",
-                 team_id="WL-T1", on=ON, actor=BOSS)  # fmt: skip
+        allocate(
+            UnitOfWork(session=world),
+            person_id="WL-C1",
+            professional_id="WL-TOM",
+            team_id="WL-T1",
+            on=ON,
+            actor=BOSS,
+        )
     with pytest.raises(Invalid, match="reason"):
-        allocate(UnitOfWork(session=world), person_id="WL-C1", professional_id="WL-TIA",
-                 team_id="WL-T1", on=ON, actor=BOSS, reason="WHIM")  # fmt: skip
+        allocate(
+            UnitOfWork(session=world),
+            person_id="WL-C1",
+            professional_id="WL-TIA",
+            team_id="WL-T1",
+            on=ON,
+            actor=BOSS,
+            reason="WHIM",
+        )
     with pytest.raises(Conflict):
-        allocate(UnitOfWork(session=world), person_id="WL-C1", professional_id="WL-TIA",
-                 team_id="WL-T1", on=ON, actor=BOSS, expected_versions={})  # fmt: skip
+        allocate(
+            UnitOfWork(session=world),
+            person_id="WL-C1",
+            professional_id="WL-TIA",
+            team_id="WL-T1",
+            on=ON,
+            actor=BOSS,
+            expected_versions={},
+        )
     assert world.get(Involvement, "WL-I1").invo_involvement_end_date is None
 
 
@@ -244,17 +320,32 @@ def test_the_standards_list_starts_with_visits_and_seen_within_5_working_days(
 
 
 def _missing(s: Session, mid: str, pid: str, start: date, end: date | None = None, **rhi):
-    _add(s, Missing(miss_table_id=mid, miss_person_id=pid, miss_missing_episode_start_date=start,
-                    miss_missing_episode_end_date=end, **rhi))  # fmt: skip
+    _add(
+        s,
+        Missing(
+            miss_table_id=mid,
+            miss_person_id=pid,
+            miss_missing_episode_start_date=start,
+            miss_missing_episode_end_date=end,
+            **rhi,
+        ),
+    )
 
 
 def test_the_monday_briefing_covers_the_weekend_from_friday(world: Session) -> None:
     s = world
     _missing(s, "WL-M2", "WL-C1", date(2025, 3, 7), date(2025, 3, 8))  # Fri to Sat
     _missing(s, "WL-M3", "WL-C2", date(2025, 3, 6), date(2025, 3, 6))  # Thursday: too early
-    _missing(s, "WL-M4", "WL-C3", date(2025, 3, 1), date(2025, 3, 9),
-             miss_missing_rhi_offered="Y", cb_rhi_offered_date=date(2025, 3, 10),
-             miss_missing_rhi_accepted="N")  # fmt: skip
+    _missing(
+        s,
+        "WL-M4",
+        "WL-C3",
+        date(2025, 3, 1),
+        date(2025, 3, 9),
+        miss_missing_rhi_offered="Y",
+        cb_rhi_offered_date=date(2025, 3, 10),
+        miss_missing_rhi_accepted="N",
+    )
     briefing = missing_briefing(s, date(2025, 3, 10))
     assert briefing.since == date(2025, 3, 7)
     rows = {r.episode_id: r for r in briefing.rows}

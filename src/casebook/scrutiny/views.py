@@ -38,6 +38,7 @@ def dashboard(db: Session, today: date) -> dict[str, Any]:
         "bodies": bodies.all_bodies(db),
         "upcoming": _rows(db, meetings.upcoming(db, today), today),
         "overdue": actions_service.overdue(db, today),
+        "clear_days": meetings.clear_days_setting(db),
         "body_names": {b.id: b.name for b in db.scalars(select(Body))},
     }
 

@@ -592,8 +592,10 @@ async def import_comparators(request: Request, db: DbSession, user: CurrentUser)
     form = await request.form()
     files = []
     for upload in form.getlist("files"):
-        if hasattr(upload, "read") and getattr(upload, "filename", ""):
-            files.append((upload.filename, await upload.read()))
+        if hasattr(upload, "read"):
+            if getattr(upload, "filename", ""):
+                files.append((upload.filename, await upload.read()))
+            await upload.close()
     la_code = str(form.get("la_code") or "").replace("\x00", "").strip()
     errors = FormErrors()
     if not files and not la_code:

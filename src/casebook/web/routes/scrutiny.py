@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -154,6 +155,17 @@ def create_body(request: Request, db: DbSession, user: CurrentUser, form: FormFi
     )
 
 
+@router.post("/scrutiny/settings", dependencies=MANAGE)
+def save_settings(request: Request, db: DbSession, user: CurrentUser, form: FormFields) -> Response:
+    f = _fields(form, "settings")
+    return _attempt(
+        lambda: meetings.set_clear_days(db, f.get("clear_days"), actor=user.username),
+        "settings",
+        lambda _: "/scrutiny",
+        lambda errors: _dashboard(request, db, form, errors, 422),
+    )
+
+
 # --------------------------------------------------------------------------- a body
 
 
@@ -202,6 +214,17 @@ def add_member(
         lambda _: f"/scrutiny/bodies/{body_id}#members",
         lambda e: _body(request, db, body_id, form, e, 422),
         errors,
+    )
+
+
+@router.post("/scrutiny/members/{member_id}/end-term", dependencies=MANAGE)
+def end_term(request: Request, member_id: RecordId, db: DbSession, user: CurrentUser) -> Response:
+    member = get(db, bodies.Member, member_id, "member")
+    return _attempt(
+        lambda: bodies.end_term(db, member_id, on=date.today(), actor=user.username),
+        "member",
+        lambda _: f"/scrutiny/bodies/{member.body_id}#members",
+        lambda e: _body(request, db, member.body_id, {}, e, 422),
     )
 
 
@@ -581,13 +604,19 @@ async def upload_document(
     )
 
 
+def _disposition(filename: str) -> str:
+    """An attachment header any browser reads, whatever characters the name has."""
+    ascii_name = filename.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
 def document_response(request: Request, doc: Document) -> Response:
     data = documents.read(request.app.state.settings.data_dir, doc)
     return Response(
         data,
         media_type=doc.content_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{doc.filename}"',
+            "Content-Disposition": _disposition(doc.filename),
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "private, max-age=0",
         },

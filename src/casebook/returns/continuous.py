@@ -1,0 +1,124 @@
+"""Continuous validation: the return errors the record would raise today.
+
+The same rules that check an uploaded return run over what the record would
+export now, for the collection year that contains ``today`` (1 April to 31
+March): for one child (the panel on their record) or for everyone (the
+performance officer's list of open errors, by rule and by team). A child's
+team is the team of the involvement open for them today; a child no team
+holds is counted under "No team".
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from casebook.record.models import Department, Involvement
+from casebook.record.models.base import ACTIVE
+from casebook.returns.rules import ReturnError
+
+NO_TEAM = "No team"
+
+
+def collection_year(today: date) -> int:
+    """The collection year (named by the 31 March it ends on) that holds ``today``."""
+    return today.year + 1 if today.month >= 4 else today.year
+
+
+def _run(session: Session, year: int, person_ids: list[str] | None) -> list[ReturnError]:
+    from casebook.returns import cin, ssda903
+    from casebook.returns.ssda903.project import from_record
+
+    errors = list(ssda903.validate(from_record(session, year, person_ids)))
+    census = cin.from_record(session, year, person_ids)
+    errors.extend(cin.validate(census, year))
+    return errors
+
+
+def errors_for_child(session: Session, person_id: str, today: date) -> list[ReturnError]:
+    """The errors the child's record would raise in this year's CIN census and SSDA903."""
+    return _run(session, collection_year(today), [person_id])
+
+
+def return_of(error: ReturnError) -> str:
+    """'903' or 'CIN': which return a rule belongs to."""
+    from casebook.returns.ssda903 import RULES_903
+
+    try:
+        RULES_903[error.rule]
+    except KeyError:
+        return "CIN"
+    return "903"
+
+
+@dataclass
+class OpenErrors:
+    year: int
+    errors: list[ReturnError]
+    team_of: dict[str, str] = field(default_factory=dict)
+
+    def by_rule(self) -> list[tuple[str, str, str, int, int]]:
+        """(return, rule, message, errors, children), most errors first."""
+        counts: Counter[str] = Counter()
+        kids: dict[str, set] = defaultdict(set)
+        info: dict[str, tuple[str, str]] = {}
+        for e in self.errors:
+            counts[e.rule] += 1
+            kids[e.rule].add(e.child)
+            info[e.rule] = (return_of(e), e.message)
+        return [
+            (info[r][0], r, info[r][1], n, len(kids[r]))
+            for r, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+
+    def by_team(self) -> list[tuple[str, int, int]]:
+        """(team, errors, children), most errors first."""
+        counts: Counter[str] = Counter()
+        kids: dict[str, set] = defaultdict(set)
+        for e in self.errors:
+            team = self.team_of.get(e.child or "", NO_TEAM)
+            counts[team] += 1
+            kids[team].add(e.child)
+        return [(t, n, len(kids[t])) for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+    def where(self, rule: str | None = None, team: str | None = None) -> list[ReturnError]:
+        return [
+            e
+            for e in self.errors
+            if (rule is None or e.rule == rule)
+            and (team is None or self.team_of.get(e.child or "", NO_TEAM) == team)
+        ]
+
+
+def teams_today(session: Session, person_ids: set[str], today: date) -> dict[str, str]:
+    """Each child's team today (name of the team of their open involvement)."""
+    rows = session.execute(
+        select(Involvement.invo_person_id, Department.dept_team_name, Department.dept_team_id)
+        .join(Department, Department.dept_team_id == Involvement.invo_professional_team)
+        .where(
+            Involvement.cb_status == ACTIVE,
+            Involvement.invo_involvement_start_date <= today,
+            or_(
+                Involvement.invo_involvement_end_date.is_(None),
+                and_(Involvement.invo_involvement_end_date > today),
+            ),
+        )
+        .order_by(Involvement.invo_involvement_start_date)
+    ).all()
+    out: dict[str, str] = {}
+    for pid, name, tid in rows:
+        if pid in person_ids:
+            out[pid] = name or tid
+    return out
+
+
+def open_errors(session: Session, today: date) -> OpenErrors:
+    """Every error the record would raise today, with each child's team."""
+    year = collection_year(today)
+    errors = _run(session, year, None)
+    kids = {e.child for e in errors if e.child}
+    return OpenErrors(year, errors, teams_today(session, kids, today))
