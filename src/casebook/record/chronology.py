@@ -24,6 +24,7 @@ from casebook.record.models import (
     CinAssessment,
     CinEpisode,
     CinPlan,
+    CinPlanReview,
     CinVisit,
     ClaEpisode,
     ClaHealth,
@@ -36,13 +37,17 @@ from casebook.record.models import (
     CpReview,
     CpVisit,
     Department,
+    EarlyHelpAssessment,
     EarlyHelpEpisode,
+    EarlyHelpPlan,
     EducationPlan,
     ExploitationScreening,
     InitialCpConference,
     Involvement,
     LegalStatus,
+    MaceMeeting,
     Missing,
+    OutcomeStar,
     Permanence,
     Person,
     Professional,
@@ -668,6 +673,67 @@ def _exploitation(
             None,
             "exploitation_screening",
             s.id,
+        )
+
+
+@_source("exploitation")
+def _mace_meetings(
+    session: Session, person_id: str, labels: CodeLabels
+) -> Iterator[ChronologyEvent]:
+    for m in _rows(session, MaceMeeting.person_id, person_id, MaceMeeting.meeting_date):
+        risk = labels.label("exploitation_risk", m.risk_level)
+        yield from _event(
+            m.meeting_date,
+            "exploitation",
+            _with("MACE meeting", f"{risk} risk" if risk else None),
+            m.actions,
+            "cb_mace_meeting",
+            m.id,
+        )
+
+
+@_source("cin_plan")
+def _cin_plan_reviews(
+    session: Session, person_id: str, _labels: CodeLabels
+) -> Iterator[ChronologyEvent]:
+    for r in _rows(session, CinPlanReview.person_id, person_id, CinPlanReview.review_date):
+        outcome = _yes_no(r.plan_continues, "plan continues", "plan to end")
+        yield from _event(
+            r.review_date,
+            "cin_plan",
+            _with("Child in need plan review", outcome),
+            r.notes,
+            "cb_cin_plan_review",
+            r.id,
+        )
+
+
+@_source("early_help")
+def _early_help_work(
+    session: Session, person_id: str, _labels: CodeLabels
+) -> Iterator[ChronologyEvent]:
+    order = EarlyHelpAssessment.assessment_date
+    for a in _rows(session, EarlyHelpAssessment.person_id, person_id, order):
+        yield from _event(
+            a.assessment_date,
+            "early_help",
+            "Early help assessment",
+            a.summary,
+            "cb_early_help_assessment",
+            a.id,
+        )
+    for p in _rows(session, EarlyHelpPlan.person_id, person_id, EarlyHelpPlan.plan_date):
+        yield from _event(
+            p.plan_date, "early_help", "Early help plan", p.outcomes, "cb_early_help_plan", p.id
+        )
+    for star in _rows(session, OutcomeStar.person_id, person_id, OutcomeStar.star_date):
+        yield from _event(
+            star.star_date,
+            "early_help",
+            f"Outcome Star {star.reading}: {star.total} of 100",
+            None,
+            "cb_outcome_star",
+            star.id,
         )
 
 

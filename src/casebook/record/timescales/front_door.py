@@ -25,14 +25,14 @@ def clocks(s: ChildSnapshot) -> Iterator[Clock]:
         start, closed = r.cine_referral_date, r.cine_close_date
         if start is None or yes(r.cine_referral_nfa):
             continue
-        # The assessment's child-seen flag has no date of its own: its start stands in.
-        seen_on = [d for d in visited if within(d, start, closed)] + [
-            a.cina_assessment_start_date
+        # The day the child was seen, where the assessment records it; the SSD's
+        # child-seen flag alone has no date, so its start stands in for it.
+        assessed = [
+            a.cb_child_seen_date or a.cina_assessment_start_date
             for a in s.assessments
-            if a.cina_referral_id == r.cine_referral_id
-            and yes(a.cina_assessment_child_seen)
-            and within(a.cina_assessment_start_date, start, closed)
+            if a.cina_referral_id == r.cine_referral_id and yes(a.cina_assessment_child_seen)
         ]
+        seen_on = [d for d in [*visited, *assessed] if within(d, start, closed)]
         yield Clock("child_seen", start, min(seen_on, default=None), closed, r.cine_referral_id)
     closed_on = {r.cine_referral_id: r.cine_close_date for r in s.referrals}
     for a in s.assessments:
