@@ -117,3 +117,12 @@ def test_bad_options_are_refused_naming_the_option(database, args, named) -> Non
 def test_a_folder_without_ssd_files_is_refused(database, tmp_path) -> None:
     result = runner.invoke(app, ["kpi", "--as-at", AS_AT, "--ssd", str(tmp_path)])
     assert result.exit_code == 2 and "--ssd" in result.output
+
+
+def test_a_broken_ssd_file_is_refused_naming_it(database, tmp_path) -> None:
+    (tmp_path / "ssd_cin_episodes.csv").write_text(
+        "cine_referral_id,cine_person_id,cine_referral_date\nR1,P1,31/12/2024\n"
+    )
+    result = runner.invoke(app, ["kpi", "--as-at", AS_AT, "--ssd", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "ssd_cin_episodes.csv" in result.output and "Traceback" not in result.output

@@ -83,6 +83,14 @@ def test_scorecard_for_an_officer_and_suppressed_for_a_councillor(engine, world)
     assert "suppressed: a small number" in html
 
 
+def test_a_measure_opens_onto_six_years_month_by_month(engine, world):
+    officer = client(engine, world, "perf")
+    html = officer.get(f"/performance/measures/FD1?period={PERIOD}&months=72").text
+    assert "Trend over 72 months" in html and 'src="data:image/svg+xml;base64,' in html
+    assert html.count('<td class="govuk-table__cell">') >= 72  # one row a month
+    assert "October 2019" in html and "September 2025" in html
+
+
 def test_children_behind_a_figure_are_limited_to_scope_and_logged(engine, world):
     worker = client(engine, world, "worker")
     reply = worker.get(f"/performance/measures/FD1/children?period={PERIOD}")

@@ -213,3 +213,30 @@ def test_the_calendar_feed_is_icalendar(site):
     assert f"UID:{ids['meeting']}@casebook" in body
     assert f"UID:{ids['private']}@casebook" not in body
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+
+
+def test_the_public_index_offers_the_calendar_to_subscribe_to(site):
+    client, _, _ = site
+    page = client.get("/public").text
+    assert 'href="webcal://testserver/public/meetings.ics"' in page
+    assert "http://testserver/public/meetings.ics" in page
+
+
+def test_an_item_made_exempt_after_publication_leaves_every_public_version(site):
+    client, ids, engine = site
+    with Session(engine) as db:
+        item = agenda.add_item(
+            db, ids["meeting"], {"number": 9, "title": "Later found exempt"}, actor=OFFICER
+        )
+        item_id = item.id
+        agenda.publish(db, ids["meeting"], reason="Item 9 added", actor=OFFICER)
+    assert "Later found exempt" in client.get(f"/public/meetings/{ids['meeting']}").text
+    with Session(engine) as db:
+        agenda.update_item(db, item_id, {"exempt": True}, actor=OFFICER)
+    for url in (
+        f"/public/meetings/{ids['meeting']}",
+        "/public/meetings.ics",
+        *(f"/public/meetings/{ids['meeting']}?version={v}" for v in (1, 2, 3)),
+    ):
+        reply = client.get(url)
+        assert reply.status_code in (200, 404) and "Later found exempt" not in reply.text, url

@@ -146,6 +146,9 @@ FORMS = {
     "/scrutiny/items/{item_id}/report": "report",
     "/scrutiny/items/{item_id}": "item",
     "/scrutiny/actions": "action",
+    "/scrutiny/settings": "settings",
+    "/scrutiny/minute-items/{mi}": "mi1",
+    "/scrutiny/minutes/{minutes_id}/approve": "approve",
 }
 FORM_FIELDS = [
     "name",

@@ -334,7 +334,7 @@ def test_the_api_reads_meetings_freezes_figures_and_refuses_stale_updates(office
         },
     )
     assert reply.status_code == 200
-    assert [f["count"] for f in reply.json()["figures"]] == [None, 40]
+    assert [f["value"] for f in reply.json()["figures"]] == ["c", 40]
     data = officer.get(f"/api/scrutiny/meetings/{meeting}").json()
     assert data["items"][0]["title"] == "Scorecard" and data["quorum"]["required"] == 2
     reply = officer.post(f"/api/scrutiny/meetings/{meeting}/items", headers=headers, json={})
@@ -358,3 +358,71 @@ def test_the_api_reads_meetings_freezes_figures_and_refuses_stale_updates(office
     )
     assert reply.status_code == 409
     assert officer.get("/api/scrutiny/nonexistent").status_code == 404
+
+
+def test_the_notice_setting_the_end_of_a_term_and_changing_an_item(officer):
+    reply = _post(officer, "/scrutiny/settings", {"settings-clear_days": "lots"})
+    assert reply.status_code == 422 and "Clear days must be a whole number" in reply.text
+    assert _post(officer, "/scrutiny/settings", {"settings-clear_days": "5"}).status_code == 303
+    body, meeting = _setup(officer)
+    _post(
+        officer,
+        f"/scrutiny/bodies/{body}/members",
+        {"member-name": "Leaving Member", "member-role": "member"},
+    )
+    page = officer.get(f"/scrutiny/bodies/{body}").text
+    member = re.search(r"/scrutiny/members/([0-9a-f]+)/end-term", page)[1]
+    assert _post(officer, f"/scrutiny/members/{member}/end-term", {}).status_code == 303
+    assert "Former members: Leaving Member" in officer.get(f"/scrutiny/bodies/{body}").text
+    _post(
+        officer,
+        f"/scrutiny/meetings/{meeting}/items",
+        {"item-number": "1", "item-title": "Draft title", "item-exempt": "Y"},
+    )
+    item = re.search(
+        r"/scrutiny/items/([0-9a-f]+)", officer.get(f"/scrutiny/meetings/{meeting}").text
+    )[1]
+    reply = _post(
+        officer, f"/scrutiny/items/{item}", {"item-number": "1", "item-title": "Final title"}
+    )
+    assert reply.status_code == 303
+    page = officer.get(f"/scrutiny/items/{item}").text
+    assert "Final title" in page and "Part 2 – exempt" not in page  # the unticked box clears it
+
+
+def test_a_pack_imported_through_the_page_and_a_broken_one_named_by_line(officer):
+    from tests.unit.test_scrutiny_rules import SYNTHETIC
+
+    name = f"Imported Panel {uuid.uuid4().hex[:6]}"
+    broken = SYNTHETIC.replace("Corporate Parenting Panel", name).replace("4 March 2026", "soon")
+    reply = _post(
+        officer,
+        "/scrutiny/import",
+        {},
+        files={"import-file": ("pack.txt", broken.encode(), "text/plain")},
+    )
+    assert reply.status_code == 422 and "pack.txt, line 4" in reply.text
+    assert name not in officer.get("/scrutiny").text  # nothing written
+    reply = _post(
+        officer,
+        "/scrutiny/import",
+        {},
+        files={
+            "import-file": (
+                "pack.txt",
+                SYNTHETIC.replace("Corporate Parenting Panel", name).encode(),
+                "text/plain",
+            )
+        },
+    )
+    meeting = _id_from(reply, "meetings")
+    page = officer.get(f"/scrutiny/meetings/{meeting}").text
+    assert "Residential Contract Award" in page and "Part 2 – exempt" in page
+    reply = _post(
+        officer,
+        "/scrutiny/import",
+        {},
+        files={"import-file": ("x.txt", b"\xff\xfe\x00binary", "text/plain")},
+    )
+    assert reply.status_code == 422 and "must be text" in reply.text
+    assert _post(officer, "/scrutiny/import", {}).status_code == 422

@@ -454,3 +454,8 @@ def test_an_administrator_changes_a_local_standard_with_history(engine) -> None:
 
 def test_only_an_administrator_manages_settings(engine, team) -> None:
     assert manager(engine, team).get("/settings/local-standards").status_code == 403
+
+
+def test_worklists_start_with_the_team_for_a_manager_and_mine_for_a_worker(engine, team) -> None:
+    assert manager(engine, team).get("/worklists").headers["location"] == "/worklists/team"
+    assert worker(engine, team).get("/worklists").headers["location"] == "/worklists/mine"

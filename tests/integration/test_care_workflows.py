@@ -16,6 +16,7 @@ from casebook.record import services
 from casebook.record.errors import Invalid
 from casebook.record.models import (
     CareLeaver,
+    CareLeaverContact,
     ClaEpisode,
     ClaHealth,
     ClaImmunisation,
@@ -679,10 +680,13 @@ def test_missing_episode_end_before_start_and_overlaps(db_session: Session) -> N
 def test_mace_meeting_needs_a_screening_before_it(db_session: Session) -> None:
     child = _child(db_session)
     today = date(2025, 1, 6)
-    with pytest.raises(Invalid) as exc:
+    state = child_state(db_session, child, today)
+    assert state.screenings == ()
+    assert "not been screened" in step("mace_meeting").available(state)
+    # A child with no rows at all: the step itself is refused, with the reason.
+    with pytest.raises(NotAvailable, match="not been screened"):
         _do(db_session, child, "mace_meeting", {"meeting_date": "2025-01-03"}, today)
-    assert "not been screened" in _problems(exc)["meeting_date"]
-    _in_care(db_session, child)  # the child now has rows: the step itself is refused
+    _in_care(db_session, child)  # and still when the child has other rows
     with pytest.raises(NotAvailable, match="not been screened"):
         _do(db_session, child, "mace_meeting", {"meeting_date": "2025-01-03"}, today)
     screening = _do(
@@ -707,6 +711,41 @@ def test_mace_meeting_needs_a_screening_before_it(db_session: Session) -> None:
     assert _count(db_session, MaceMeeting, person_id=child) == 1
     state = child_state(db_session, child, today)
     assert "MACE meeting 3 Jan 2025" in clock_for(db_session, step("mace_meeting"), state, today)
+
+
+def test_the_childs_state_holds_their_screenings_latest_first(db_session: Session) -> None:
+    child, other = _child(db_session), _child(db_session)
+    today = date(2025, 1, 6)
+    for day, risk in (("2024-10-01", "AT_RISK"), ("2024-12-20", "SIGNIFICANT")):
+        _do(db_session, child, "exploitation_screening", {"screening_date": day, "risk_level": risk},
+            today)  # fmt: skip
+    wrong = _do(db_session, child, "exploitation_screening",
+                {"screening_date": "2024-11-01", "risk_level": "AT_RISK"}, today)  # fmt: skip
+    services.mark_entered_in_error_record(db_session, ExploitationScreening, wrong.id,
+                                          "typed in error", wrong.cb_version, WORKER)  # fmt: skip
+    _do(db_session, other, "exploitation_screening",
+        {"screening_date": "2024-12-30", "risk_level": "SERIOUS"}, today)  # fmt: skip
+    state = child_state(db_session, child, today)
+    assert [(s.screening_date, s.risk_level) for s in state.screenings] == [
+        (date(2024, 12, 20), "SIGNIFICANT"),
+        (date(2024, 10, 1), "AT_RISK"),
+    ]
+    options = step("mace_meeting").field("screening_id").options(state)
+    assert [label for _, label in options] == [
+        "Screening 20 Dec 2024 (significant)",
+        "Screening 1 Oct 2024 (at risk)",
+    ]
+    assert "the latest was 20 Dec 2024 (significant), no MACE meeting yet" in clock_for(
+        db_session, step("exploitation_screening"), state, today
+    )
+    earlier = options[1][0]
+    meeting = _do(db_session, child, "mace_meeting",
+                  {"meeting_date": "2025-01-02", "screening_id": earlier}, today)  # fmt: skip
+    assert meeting.screening_id == earlier
+    with pytest.raises(Invalid) as exc:
+        _do(db_session, child, "mace_meeting",
+            {"meeting_date": "2025-01-02", "screening_id": wrong.id}, today)  # fmt: skip
+    assert "not one of the choices" in _problems(exc)["screening_id"]
 
 
 # --------------------------------------------------------------------------- care leavers
@@ -737,13 +776,14 @@ def test_care_leaver_contact_adds_then_updates_one_row(db_session: Session) -> N
     child = _child(db_session, dob="2007-01-01")
     _in_care(db_session, child, start="2023-02-01")
     _do(db_session, child, "care_leave", {"end_date": "2024-12-31", "reason": "E5"}, today)
-    first = _do(
+    first, first_contact = _do(
         db_session,
         child,
         "care_leaver_contact",
         {**CONTACT, "pathway_plan_review": "2025-01-03"},
         today,
     )
+    assert isinstance(first_contact, CareLeaverContact)
     assert first.clea_care_leaver_eligibility == "FORMER_RELEVANT"
     state = child_state(db_session, child, today)
     assert clock_for(db_session, step("care_leaver_contact"), state, today).startswith(
@@ -758,7 +798,7 @@ def test_care_leaver_contact_adds_then_updates_one_row(db_session: Session) -> N
             today,
         )
     assert "latest contact recorded, 3 Jan 2025" in _problems(exc)["contact_date"]
-    second = _do(
+    second, _ = _do(
         db_session,
         child,
         "care_leaver_contact",
@@ -775,6 +815,43 @@ def test_care_leaver_contact_adds_then_updates_one_row(db_session: Session) -> N
         )
         == 2
     )
+    # Every contact is kept as it was recorded, not only the latest.
+    contacts = db_session.scalars(
+        select(CareLeaverContact)
+        .where(CareLeaverContact.person_id == child)
+        .order_by(CareLeaverContact.contact_date)
+    ).all()
+    assert [
+        (
+            c.contact_date,
+            c.clea_care_leaver_in_touch,
+            c.clea_care_leaver_accommodation,
+            c.clea_care_leaver_accom_suitable,
+            c.clea_care_leaver_activity,
+            c.clea_pathway_plan_review_date,
+            c.care_leaver_id,
+        )
+        for c in contacts
+    ] == [
+        (date(2025, 1, 3), "YES", "D", "Y", "F2", date(2025, 1, 3), first.clea_table_id),
+        (date(2025, 1, 6), "NO", None, "Y", "F2", None, first.clea_table_id),
+    ]
+    assert first_contact.id == contacts[0].id
+    assert _count(db_session, HistoryEntry, table_name="cb_care_leaver_contact") >= 2
+
+
+def test_a_refused_care_leaver_contact_writes_no_contact(db_session: Session) -> None:
+    today = date(2025, 1, 6)
+    child = _child(db_session, dob="2007-01-01")
+    _in_care(db_session, child, start="2023-02-01")
+    with pytest.raises(Invalid) as exc:
+        _do(db_session, child, "care_leaver_contact", {**CONTACT, "in_touch": "MAYBE"}, today)
+    assert "not one of the choices" in _problems(exc)["in_touch"]
+    with pytest.raises(Invalid):
+        _do(db_session, child, "care_leaver_contact",
+            {**CONTACT, "accommodation_suitable": ""}, today)  # fmt: skip
+    assert _count(db_session, CareLeaverContact, person_id=child) == 0
+    assert _count(db_session, CareLeaver, clea_person_id=child) == 0
 
 
 # --------------------------------------------------------------------------- permanence
@@ -928,5 +1005,5 @@ def test_care_leaver_contact_dated_before_16_is_refused(db_session: Session) -> 
         )
     assert "was 15 then" in _problems(exc)["contact_date"]
     assert _count(db_session, CareLeaver, clea_person_id=child) == 0
-    row = _do(db_session, child, "care_leaver_contact", CONTACT, today)
+    row, _ = _do(db_session, child, "care_leaver_contact", CONTACT, today)
     assert row.clea_care_leaver_eligibility == "ELIGIBLE"  # 16 and still looked after

@@ -247,8 +247,8 @@ def build(session: Session) -> list:
         placement("MPL-C3", "M-LA-C", "2024-08-03"),
         care("M-LA-NEW", "2025-03-10"),
         care("M-LA-LEFT", "2023-01-01", "2024-06-01", "E4A"),
-        # C's reviews: first in 20 working days, second in 3 months, third in 6: all in time.
-        review("MRV-C1", "M-LA-C", "2024-02-05", "2024-02-01", "PN1"),
+        # C's reviews: the first late but before the period; those in the period in time.
+        review("MRV-C1", "M-LA-C", "2024-02-05", "2024-02-10", "PN1"),
         review("MRV-C2", "M-LA-C", "2024-05-01", "2024-04-30", "PN7"),
         review("MRV-C3", "M-LA-C", "2024-10-30", "2024-10-29", "PN1", cancelled="Y"),
         review("MRV-C4", "M-LA-C", "2024-10-30", "2024-10-30", "PN4"),
@@ -424,7 +424,7 @@ def test_looked_after(sources) -> None:
         assert numerators(source, "LA2", "person_id")["M-LA-C"] is True
         assert numerators(source, "LA3", "person_id") == {"M-LA-A": True}  # 2 years exactly
         la4 = numerators(source, "LA4", "person_id")
-        assert la4["M-LA-C"] is True and "M-LA-NEW" not in la4
+        assert la4["M-LA-C"] is True and "M-LA-NEW" not in la4  # late before the period
         assert la4["M-LA-B"] is False  # one review, long ago: next overdue
         # C1 was before the period; C3 was cancelled; B was 3.
         assert numerators(source, "LA5") == {"MRV-C2": False, "MRV-C4": True}

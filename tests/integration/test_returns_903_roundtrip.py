@@ -66,8 +66,14 @@ def test_import_then_export_gives_back_the_return(fresh_engine, tmp_path: Path) 
     header = (tmp_path / "out" / "episodes.csv").read_text().splitlines()[0]
     assert header == ",".join(COLUMNS["Episodes"])
     with Session(fresh_engine) as session:
-        assert session.scalar(select(func.count()).select_from(HistoryEntry).where(
-            HistoryEntry.action == "import_903")) == 1  # fmt: skip
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(HistoryEntry)
+                .where(HistoryEntry.action == "import_903")
+            )
+            == 1
+        )
 
 
 def test_an_import_with_a_bad_value_writes_nothing(fresh_engine, tmp_path: Path) -> None:
@@ -111,9 +117,10 @@ def test_continuous_validation_sees_a_change_in_the_record(fresh_engine, tmp_pat
         assert continuous.errors_for_child(session, "C1", today) == []
         # C1 (aged 14) moves into independent living: rule 370 (at least 15)
         session.execute(
-            update(ClaPlacement).where(ClaPlacement.clap_person_id == "C1").values(
-                clap_cla_placement_type="P2")
-        )  # fmt: skip
+            update(ClaPlacement)
+            .where(ClaPlacement.clap_person_id == "C1")
+            .values(clap_cla_placement_type="P2")
+        )
         errors = continuous.errors_for_child(session, "C1", today)
         assert "370" in {e.rule for e in errors}
         assert all(e.child == "C1" for e in errors)
@@ -126,7 +133,6 @@ def test_continuous_validation_sees_a_change_in_the_record(fresh_engine, tmp_pat
 
 def test_xml_form_holds_every_child(tmp_path: Path) -> None:
     from lxml import etree
-
     from tests.unit.test_returns_903_rules import build
 
     data = build(tables())

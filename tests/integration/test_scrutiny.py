@@ -167,7 +167,7 @@ def test_a_published_agenda_is_frozen_and_changes_are_new_versions(db_session):
     )
     pub, pack = agenda.published_pack(db_session, meeting.id)
     assert pub.version == 1 and pack["items"][0]["title"] == "Placement sufficiency"
-    assert pack["items"][0]["figures"][0]["count"] is None  # suppressed when frozen
+    assert pack["items"][0]["figures"][0]["value"] == "c"  # suppressed when frozen
     with pytest.raises(Invalid):  # a new version needs a reason
         agenda.publish(db_session, meeting.id, actor=OFFICER, on=date(2030, 6, 2))
     agenda.publish(
@@ -449,3 +449,29 @@ def test_a_year_roll_up(db_session):
     )
     assert up.actions_overdue == (1 if up.actions_created else 0)
     assert len(up.outcomes) == 2
+
+
+def test_withdrawn_items_cancelled_meetings_and_dropped_topics(db_session):
+    body, _ = _panel(db_session)
+    meeting = _meeting(db_session, body)
+    item = agenda.add_item(
+        db_session, meeting.id, {"number": 1, "title": "Withdrawn"}, actor=OFFICER
+    )
+    with pytest.raises(Invalid):
+        agenda.withdraw_item(db_session, item.id, reason="", actor=OFFICER)
+    agenda.withdraw_item(db_session, item.id, reason="Report not ready", actor=OFFICER)
+    assert agenda.items_of(db_session, meeting.id) == []
+    with pytest.raises(Invalid) as caught:
+        agenda.publish(db_session, meeting.id, actor=OFFICER)
+    assert caught.value.problems[0].field == "items"
+    meetings.set_state(db_session, meeting.id, "cancelled", actor=OFFICER)
+    status = meetings.deadline_status(db_session, meeting, date(2031, 1, 1), WorkingCalendar())
+    assert not status.missed  # a cancelled meeting has no deadline to miss
+    held = _meeting(db_session, body, date(2030, 5, 1))
+    meetings.set_state(db_session, held.id, "held", actor=OFFICER)
+    with pytest.raises(Invalid):
+        meetings.set_state(db_session, held.id, "planned", actor=OFFICER)
+    topic = work_programme.add_item(db_session, body.id, {"title": "Dropped topic"}, actor=OFFICER)
+    work_programme.set_state(db_session, topic.id, "dropped", actor=OFFICER)
+    _, future = work_programme.programme(db_session, body.id)
+    assert topic.id not in {t.id for t in future}

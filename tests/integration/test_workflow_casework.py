@@ -463,6 +463,26 @@ def test_a_visit_to_a_looked_after_child_belongs_to_their_period_of_care(db_sess
     done = go(db, pid, "cla_visit", today, visit_date="2025-02-05", seen="Y", seen_alone="N")
     (visit,) = done.rows  # no note given: no case note written
     assert (visit.clav_cla_id, visit.clav_cla_visit_seen) == (f"CLA-{pid}", "Y")
+    assert visit.cb_bedroom_seen is None  # not asked: not known
+
+
+def test_a_visit_to_a_looked_after_child_records_whether_the_bedroom_was_seen(db_session):
+    db, pid, today = db_session, _child(db_session), date(2025, 3, 1)
+    services.create(
+        UnitOfWork(session=db),
+        ClaEpisode,
+        {"clae_cla_episode_id": f"E-{pid}", "clae_person_id": pid, "clae_cla_id": f"CLA-{pid}",
+         "clae_cla_episode_start_date": date(2025, 2, 1), "clae_cla_episode_start_reason": "S"},
+        WORKER,
+    )  # fmt: skip
+    assert step("cla_visit").field("bedroom").kind == "yes_no"
+    done = go(db, pid, "cla_visit", today, visit_date="2025-02-05", seen="Y", bedroom="yes")
+    (visit,) = done.rows
+    assert (visit.clav_cla_visit_seen, visit.cb_bedroom_seen) == ("Y", "Y")
+    done = go(db, pid, "cla_visit", today, visit_date="2025-02-12", seen="Y", bedroom="N")
+    assert done.rows[0].cb_bedroom_seen == "N"
+    with pytest.raises(Invalid, match="answer yes or no"):
+        go(db, pid, "cla_visit", today, visit_date="2025-02-19", seen="Y", bedroom="maybe")
 
 
 def test_an_enquiry_ending_in_no_further_action_needs_no_conference(db_session):

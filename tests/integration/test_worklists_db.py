@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 
 from casebook.access.policy import User, visible_children
 from casebook.access.roles import Role
-from casebook.record.allocation import allocate, current_allocations, team_workers
+from casebook.record.allocation import (
+    allocate,
+    current_allocations,
+    held_unallocated,
+    team_workers,
+    unallocated_held_by,
+)
 from casebook.record.errors import Conflict, Invalid
 from casebook.record.local_standards import (
     set_local_standard,
@@ -183,6 +189,18 @@ def test_my_team_adds_the_unallocated_children_the_team_holds(world: Session) ->
         ("WL-C5", "missing", "WL-TOM"),
     ]
     assert "WL-C3" not in found.children
+
+
+def test_the_condition_for_the_policy_finds_the_same_unallocated_children(world: Session) -> None:
+    def held(team: str) -> list[str]:
+        return world.scalars(
+            select(Person.pers_person_id)
+            .where(unallocated_held_by([team], ON))
+            .order_by(Person.pers_person_id)
+        ).all()
+
+    assert held("WL-T1") == ["WL-C4"] == held_unallocated(world, ["WL-T1"], ON)
+    assert held("WL-T2") == [] == held_unallocated(world, ["WL-T2"], ON)
 
 
 def test_a_worker_never_sees_another_teams_child(world: Session) -> None:

@@ -41,17 +41,22 @@ def test_the_number_of_clear_days_is_a_setting():
     assert publication_deadline(date(2020, 1, 22), 3, PLAIN) == date(2020, 1, 16)
 
 
-def test_counts_of_one_to_four_are_suppressed_with_what_would_reveal_them():
+def test_frozen_figures_go_through_the_one_suppression_rule():
     rows = suppress_small_numbers(
         [
             {"label": "A", "count": 3, "percent": 12.5},
             {"label": "B", "numerator": 40, "denominator": 80, "percent": 50.0},
             {"label": "C", "count": 0},
+            {"label": "D", "count": 412, "rate": 71.24, "unit": "rate"},
+            {"label": "E", "numerator": 38, "denominator": 40, "percent": 95.0},
         ]
     )
-    assert rows[0] == {"label": "A", "count": None, "percent": None, "suppressed": True}
-    assert rows[1]["percent"] == 50.0 and "suppressed" not in rows[1]
-    assert rows[2]["count"] == 0
+    assert rows[0]["value"] == "c" and rows[0]["numerator"] == "c" and rows[0]["suppressed"]
+    assert rows[0]["label"] == "A"
+    assert rows[1]["value"] == 50 and not rows[1]["suppressed"]
+    assert rows[2]["value"] == 0  # a true zero is shown
+    assert rows[3]["value"] == 71 and rows[3]["numerator"] == 412
+    assert rows[4]["value"] == "c"  # 2 children not counted: secondary suppression
 
 
 def test_documents_are_recognised_by_their_bytes():

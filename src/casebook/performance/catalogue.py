@@ -45,7 +45,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from casebook.performance.rows import ChildRow, Period
 from casebook.performance.sources import Source
@@ -134,13 +134,13 @@ def age(dob: date | None, on: date) -> int | None:
     return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
 
 
+def is_child(dob: date | None, on: date) -> bool:
+    years = age(dob, on)
+    return years is not None and 0 <= years < 18
+
+
 def open_at(start: date | None, end: date | None, on: date) -> bool:
     return start is not None and start <= on and (end is None or end > on)
-
-
-def seen(flag: str | None) -> bool:
-    """A visit counts unless it records that the child was not seen."""
-    return flag != "N"
 
 
 class Context:
@@ -171,20 +171,18 @@ class Context:
     def rows(self, query) -> list[dict[str, Any]]:
         return self.source.rows(query)
 
-    @cached_property
-    def dob(self) -> dict[str, date | None]:
+    def shared(self, key: str, make: Callable[[], Any]) -> Any:
+        """What several measures use (the children looked after, the plans), made once."""
+        if key not in self.cache:
+            self.cache[key] = make()
+        return self.cache[key]
+
+    def with_dob(self, query, person_column):
+        """``query`` with the person's date of birth as ``dob`` (None for an adult)."""
         p = self.t("person")
-        return {
-            r["id"]: r["dob"]
-            for r in self.rows(select(p.c.pers_person_id.label("id"), p.c.pers_dob.label("dob")))
-        }
-
-    def age(self, person_id: str, on: date) -> int | None:
-        return age(self.dob.get(person_id), on)
-
-    def is_child(self, person_id: str, on: date) -> bool:
-        years = self.age(person_id, on)
-        return years is not None and 0 <= years < 18
+        froms = query.get_final_froms()
+        joined = froms[0].outerjoin(p, p.c.pers_person_id == person_column)
+        return query.add_columns(p.c.pers_dob.label("dob")).select_from(joined)
 
     @cached_property
     def population(self) -> int:
@@ -195,12 +193,12 @@ class Context:
         published population to the engine instead (``population=``).
         """
         p = self.t("person")
-        query = select(p.c.pers_dob.label("dob"), p.c.pers_death_date.label("died")).where(
+        query = select(func.count().label("n")).where(
             p.c.pers_dob <= self.end,
             p.c.pers_dob > add_months(self.end, -12 * 18),
             or_(p.c.pers_death_date.is_(None), p.c.pers_death_date > self.end),
         )
-        return len(self.rows(query))
+        return int(self.rows(query)[0]["n"])
 
     @cached_property
     def parent(self) -> dict[str, str | None]:
@@ -399,7 +397,7 @@ def _referrals(c: Context, since: date | None = None) -> list[dict]:
         t.c.cine_referral_team.label("team"),
         t.c.cine_referral_worker_id.label("worker"),
     ).where(_in(t.c.cine_referral_date, since or c.start, c.end))
-    return c.rows(q)
+    return c.shared(f"referrals since {since or c.start}", lambda: c.rows(q))
 
 
 @measure(
@@ -496,36 +494,10 @@ def a1s(c: Context) -> list[ChildRow]:
     refs = [r for r in _referrals(c) if r["nfa"] != "Y"]
     if not refs:
         return []
-    since = min(r["d"] for r in refs)
-    seen_on: dict[str, list[date]] = defaultdict(list)
-    for name, prefix in (
-        ("cin_visits", "cinv_cin"),
-        ("cp_visits", "cppv_cp"),
-        ("cla_visits", "clav_cla"),
-    ):
-        v = c.t(name)
-        q = select(
-            v.c[f"{prefix[:4]}_person_id"].label("person"),
-            v.c[f"{prefix}_visit_date"].label("d"),
-            v.c[f"{prefix}_visit_seen"].label("seen"),
-        ).where(_in(v.c[f"{prefix}_visit_date"], since, c.end))
-        for r in c.rows(q):
-            if seen(r["seen"]):
-                seen_on[r["person"]].append(r["d"])
-    a = c.t("cin_assessments")
-    q = select(a.c.cina_referral_id.label("ref"), a.c.cina_assessment_start_date.label("d")).where(
-        a.c.cina_assessment_child_seen == "Y", _in(a.c.cina_assessment_start_date, since, c.end)
-    )
-    by_ref: dict[str, list[date]] = defaultdict(list)
-    for r in c.rows(q):
-        by_ref[r["ref"]].append(r["d"])
+    first_seen = _first_seen(c)
     out = []
     for r in refs:
-        last = min(r["closed"], c.end) if r["closed"] else c.end
-        dates = [
-            d for d in seen_on.get(r["person"], []) + by_ref.get(r["id"], []) if r["d"] <= d <= last
-        ]
-        first = min(dates, default=None)
+        first = first_seen.get(r["id"])
         due = c.cal.add_working_days(r["d"], 5)
         if first is None and due > c.end:
             continue
@@ -534,6 +506,70 @@ def a1s(c: Context) -> list[ChildRow]:
         detail = f"seen after {days} working day(s)" if first else "not seen"
         out.append(c.row(r["person"], r["id"], True, ok, days, detail, r["team"], r["worker"]))
     return out
+
+
+_VISITS = (("cin_visits", "cinv_cin"), ("cp_visits", "cppv_cp"), ("cla_visits", "clav_cla"))
+
+
+def _seen_visits(c: Context, name: str, prefix: str):
+    """(person, d) of the visits in ``name`` that saw the child, up to the period end."""
+    v = c.t(name)
+    day, flag = v.c[f"{prefix}_visit_date"], v.c[f"{prefix}_visit_seen"]
+    return select(v.c[f"{prefix[:4]}_person_id"].label("person"), day.label("d")).where(
+        day <= c.end, or_(flag.is_(None), flag != "N")
+    )
+
+
+def _first_seen(c: Context) -> dict[str, date]:
+    """Each referral in the period: the first day the child was seen between it and its
+    closure (a visit, or the start of an assessment recording the child seen)."""
+    t = c.t("cin_episodes")
+    in_period = _in(t.c.cine_referral_date, c.start, c.end)
+
+    def until_closed(day):
+        return and_(
+            day >= t.c.cine_referral_date,
+            day <= c.end,
+            or_(t.c.cine_close_date.is_(None), day <= t.c.cine_close_date),
+        )
+
+    queries = []
+    for name, prefix in _VISITS:  # one join per table, so each uses its person index
+        v = c.t(name)
+        day, flag = v.c[f"{prefix}_visit_date"], v.c[f"{prefix}_visit_seen"]
+        queries.append(
+            select(t.c.cine_referral_id.label("id"), func.min(day).label("d"))
+            .join(v, v.c[f"{prefix[:4]}_person_id"] == t.c.cine_person_id)
+            .where(in_period, until_closed(day), or_(flag.is_(None), flag != "N"))
+            .group_by(t.c.cine_referral_id)
+        )
+    a = c.t("cin_assessments")
+    day = a.c.cina_assessment_start_date
+    queries.append(
+        select(t.c.cine_referral_id.label("id"), func.min(day).label("d"))
+        .join(a, a.c.cina_referral_id == t.c.cine_referral_id)
+        .where(in_period, until_closed(day), a.c.cina_assessment_child_seen == "Y")
+        .group_by(t.c.cine_referral_id)
+    )
+    first: dict[str, date] = {}
+    for query in queries:
+        for r in c.rows(query):
+            seen_on = _as_date(r["d"])
+            if r["id"] not in first or seen_on < first[r["id"]]:
+                first[r["id"]] = seen_on
+    return first
+
+
+def _last_seen(c: Context, name: str, prefix: str) -> dict[str, date]:
+    """Each person's last visit in ``name`` that saw them, up to the period end."""
+    visits = _seen_visits(c, name, prefix).subquery()
+    q = select(visits.c.person, func.max(visits.c.d).label("d")).group_by(visits.c.person)
+    return {r["person"]: _as_date(r["d"]) for r in c.rows(q)}
+
+
+def _as_date(value) -> date:
+    """An aggregate's date (SQLite hands MIN/MAX of a union back as ISO text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _assessments_authorised(c: Context) -> list[dict]:
@@ -549,7 +585,7 @@ def _assessments_authorised(c: Context) -> list[dict]:
         _in(a.c.cina_assessment_auth_date, c.start, c.end),
         a.c.cina_assessment_start_date.is_not(None),
     )
-    return c.rows(q)
+    return c.shared("assessments authorised", lambda: c.rows(q))
 
 
 @measure(
@@ -693,14 +729,14 @@ def _cp_plans(c: Context) -> list[dict]:
         p.c.cppl_cp_plan_start_date.label("start"),
         p.c.cppl_cp_plan_end_date.label("end"),
     ).where(p.c.cppl_cp_plan_start_date <= c.end)
-    return c.rows(q)
+    return c.shared("cp_plans", lambda: c.rows(c.with_dob(q, p.c.cppl_person_id)))
 
 
 def _open_children(c: Context, plans: list[dict]) -> dict[str, dict]:
     """Each child's plan open at the period end (the latest started), children aged 0-17 only."""
     out: dict[str, dict] = {}
     for r in plans:
-        if open_at(r["start"], r["end"], c.end) and c.is_child(r["person"], c.end):
+        if open_at(r["start"], r["end"], c.end) and is_child(r["dob"], c.end):
             _keep_latest(out, r)
     return out
 
@@ -827,8 +863,8 @@ def cp7(c: Context) -> list[ChildRow]:
     "CP8",
     "CP reviews in time",
     "Children on a plan at the period end that started 3 months or more before it, whose "
-    "reviews of that plan were all held by their due date and whose next review is not overdue "
-    "(first within 3 months of the plan start, then every 6 months).",
+    "reviews of that plan held in the period were all held by their due date and whose next "
+    "review is not overdue (first within 3 months of the plan start, then every 6 months).",
     Unit.PERCENT,
     HIGHER,
     Kind.AS_AT,
@@ -851,7 +887,7 @@ def cp8(c: Context) -> list[ChildRow]:
     out = []
     for person, plan in sorted(current.items()):
         held = sorted(reviews.get(plan["id"], []), key=lambda r: r["held"])
-        late = [r for r in held if r["due"] is not None and r["held"] > r["due"]]
+        late = [r for r in held if _late_in_period(c, r)]
         next_due = add_months(held[-1]["held"], 6) if held else add_months(plan["start"], 3)
         ok = not late and next_due >= c.end
         detail = (
@@ -863,19 +899,16 @@ def cp8(c: Context) -> list[ChildRow]:
     return out
 
 
+def _late_in_period(c: Context, review: dict) -> bool:
+    """A review held in the period after its recorded due date."""
+    due = review["due"]
+    return c.start <= review["held"] and due is not None and review["held"] > due
+
+
 def _visits_up_to_date(
     c: Context, children: dict[str, dict], name: str, prefix: str
 ) -> list[ChildRow]:
-    v = c.t(name)
-    q = select(
-        v.c[f"{prefix[:4]}_person_id"].label("person"),
-        v.c[f"{prefix}_visit_date"].label("d"),
-        v.c[f"{prefix}_visit_seen"].label("seen"),
-    ).where(v.c[f"{prefix}_visit_date"] <= c.end)
-    last: dict[str, date] = {}
-    for r in c.rows(q):
-        if seen(r["seen"]) and r["person"] in children:
-            last[r["person"]] = max(r["d"], last.get(r["person"], r["d"]))
+    last = _last_seen(c, name, prefix)
     out = []
     for person, plan in sorted(children.items()):
         visit = last.get(person)
@@ -922,6 +955,10 @@ def cin1(c: Context) -> list[ChildRow]:
 
 
 def _open_cin(c: Context) -> dict[str, dict]:
+    return c.shared("open_cin", lambda: _find_open_cin(c))
+
+
+def _find_open_cin(c: Context) -> dict[str, dict]:
     t = c.t("cin_episodes")
     q = select(
         t.c.cine_referral_id.label("id"),
@@ -932,8 +969,8 @@ def _open_cin(c: Context) -> dict[str, dict]:
         t.c.cine_referral_worker_id.label("worker"),
     ).where(_open(t.c.cine_referral_date, t.c.cine_close_date, c.end))
     out: dict[str, dict] = {}
-    for r in c.rows(q):
-        if r["nfa"] == "Y" or not c.is_child(r["person"], c.end):
+    for r in c.rows(c.with_dob(q, t.c.cine_person_id)):
+        if r["nfa"] == "Y" or not is_child(r["dob"], c.end):
             continue
         _keep_latest(out, r)
     return out
@@ -1032,7 +1069,7 @@ def _cla_episodes(c: Context) -> list[dict]:
         e.c.clae_entered_care_date.label("entered"),
         e.c.clae_cla_id.label("cla_id"),
     ).where(e.c.clae_cla_episode_start_date <= c.end)
-    return c.rows(q)
+    return c.shared("cla_episodes", lambda: c.rows(c.with_dob(q, e.c.clae_person_id)))
 
 
 def _care_start(episodes: list[dict], current: dict) -> date:
@@ -1048,10 +1085,14 @@ def _care_start(episodes: list[dict], current: dict) -> date:
 
 def _looked_after(c: Context) -> dict[str, dict]:
     """Children (0-17) looked after at the period end: their open episode, with ``care_start``."""
+    return c.shared("looked_after", lambda: _find_looked_after(c))
+
+
+def _find_looked_after(c: Context) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for person, episodes in _by_person(_cla_episodes(c)).items():
         current = [r for r in episodes if open_at(r["start"], r["end"], c.end)]
-        if not current or not c.is_child(person, c.end):
+        if not current or not is_child(episodes[0]["dob"], c.end):
             continue
         r = max(current, key=lambda r: (r["start"], r["id"]))
         out[person] = {
@@ -1072,7 +1113,7 @@ def _placements(c: Context) -> dict[str, list[dict]]:
         p.c.clap_cla_placement_type.label("type"),
         p.c.clap_cla_placement_distance.label("distance"),
     ).where(p.c.clap_cla_placement_start_date <= c.end)
-    return _by_person(c.rows(q))
+    return c.shared("placements", lambda: _by_person(c.rows(q)))
 
 
 def _current_placement(placements: list[dict], on: date) -> dict | None:
@@ -1133,7 +1174,7 @@ def la3(c: Context) -> list[ChildRow]:
     placements = _placements(c)
     out = []
     for person, r in sorted(_looked_after(c).items()):
-        if (c.age(person, c.end) or 0) >= 16 or r["care_start"] > add_months(c.end, -30):
+        if (age(r["dob"], c.end) or 0) >= 16 or r["care_start"] > add_months(c.end, -30):
             continue
         current = _current_placement(placements.get(person, []), c.end)
         ok = current is not None and current["start"] <= add_months(c.end, -24)
@@ -1159,15 +1200,16 @@ def _cla_reviews(c: Context) -> dict[str, list[dict]]:
         v.c.clar_cla_review_cancelled.label("cancelled"),
         v.c.clar_cla_review_participation.label("participation"),
     ).where(v.c.clar_cla_review_date <= c.end)
-    return _by_person(c.rows(q), "cla_id")
+    return c.shared("cla reviews", lambda: _by_person(c.rows(q), "cla_id"))
 
 
 @measure(
     "LA4",
     "CLA reviews in time",
     "Children looked after at the period end for 20 working days or more whose reviews in this "
-    "period of care were all held by their due date and whose next review is not overdue "
-    "(first within 20 working days, second within 3 months, then every 6 months).",
+    "period of care held in the period were all held by their due date and whose next review "
+    "is not overdue (first within 20 working days, second within 3 months, then every 6 "
+    "months).",
     Unit.PERCENT,
     HIGHER,
     Kind.AS_AT,
@@ -1190,7 +1232,7 @@ def la4(c: Context) -> list[ChildRow]:
             ),
             key=lambda v: v["held"],
         )
-        late = [v for v in held if v["due"] is not None and v["held"] > v["due"]]
+        late = [v for v in held if _late_in_period(c, v)]
         if not held:
             next_due = c.cal.add_working_days(start, 20)
         else:
@@ -1217,20 +1259,14 @@ def la4(c: Context) -> list[ChildRow]:
     "reviews of children aged 4 or over",
 )
 def la5(c: Context) -> list[ChildRow]:
-    e = c.t("cla_episodes")
-    people = {
-        r["cla_id"]: r["person"]
-        for r in c.rows(
-            select(e.c.clae_cla_id.label("cla_id"), e.c.clae_person_id.label("person")).distinct()
-        )
-    }
+    people = {r["cla_id"]: (r["person"], r["dob"]) for r in _cla_episodes(c)}
     out = []
     for cla_id, reviews in _cla_reviews(c).items():
-        person = people.get(cla_id)
+        person, dob = people.get(cla_id, (None, None))
         for v in reviews:
             if v["held"] < c.start or v["cancelled"] == "Y" or person is None:
                 continue
-            if (c.age(person, v["held"]) or 0) < 4:
+            if (age(dob, v["held"]) or 0) < 4:
                 continue
             code = v["participation"] or ""
             ok = code in {"PN1", "PN2", "PN3", "PN4", "PN5", "PN6"}
@@ -1253,16 +1289,7 @@ def la5(c: Context) -> list[ChildRow]:
 def la6(c: Context) -> list[ChildRow]:
     children = _looked_after(c)
     placements = _placements(c)
-    v = c.t("cla_visits")
-    q = select(
-        v.c.clav_person_id.label("person"),
-        v.c.clav_cla_visit_date.label("d"),
-        v.c.clav_cla_visit_seen.label("seen"),
-    ).where(v.c.clav_cla_visit_date <= c.end)
-    last: dict[str, date] = {}
-    for r in c.rows(q):
-        if seen(r["seen"]) and r["person"] in children:
-            last[r["person"]] = max(r["d"], last.get(r["person"], r["d"]))
+    last = _last_seen(c, "cla_visits", "clav_cla")
     out = []
     for person, r in sorted(children.items()):
         current = _current_placement(placements.get(person, []), c.end)
@@ -1304,7 +1331,7 @@ def _health(c: Context, kind: str, under_five_months: int) -> list[ChildRow]:
     for person, r in sorted(_looked_after(c).items()):
         if r["care_start"] > add_months(c.end, -12):
             continue
-        months = under_five_months if (c.age(person, c.end) or 0) < 5 else 12
+        months = under_five_months if (age(r["dob"], c.end) or 0) < 5 else 12
         check = last.get(person)
         ok = check is not None and check >= add_months(c.end, -months)
         out.append(c.row(person, r["id"], True, ok, detail=f"last {check}" if check else "none"))
@@ -1365,7 +1392,7 @@ def la9(c: Context) -> list[ChildRow] | None:
         last[r["person"]] = max(r["d"], last.get(r["person"], r["d"]))
     out = []
     for person, r in sorted(_looked_after(c).items()):
-        if not 5 <= (c.age(person, c.end) or 0) <= 15:
+        if not 5 <= (age(r["dob"], c.end) or 0) <= 15:
             continue
         pep = last.get(person)
         ok = pep is not None and pep >= add_months(c.end, -4)
@@ -1583,8 +1610,8 @@ def _care_leavers(c: Context, ages: tuple[int, int] | None) -> list[dict]:
         t.c.clea_care_leaver_worker_id.label("worker"),
     )
     latest: dict[str, dict] = {}
-    for r in c.rows(q):
-        years = c.age(r["person"], c.end)
+    for r in c.rows(c.with_dob(q, t.c.clea_person_id)):
+        years = age(r["dob"], c.end)
         if years is None or (ages and not ages[0] <= years <= ages[1]):
             continue
         if r["person"] not in latest or r["id"] > latest[r["person"]]["id"]:
@@ -1794,8 +1821,11 @@ def _early_help(c: Context) -> list[dict]:
         t.c.earl_episode_end_date.label("end"),
         t.c.earl_episode_end_reason.label("reason"),
         t.c.earl_episode_worker_id.label("worker"),
-    ).where(t.c.earl_episode_start_date <= c.end)
-    return c.rows(q)
+    ).where(
+        t.c.earl_episode_start_date <= c.end,
+        or_(t.c.earl_episode_end_date.is_(None), t.c.earl_episode_end_date >= c.start),
+    )
+    return c.shared("early help", lambda: c.rows(q))
 
 
 @measure(

@@ -41,6 +41,7 @@ def trend_chart(
     unit: str = "",
     width: float = 6.0,
     height: float = 2.2,
+    show_title: bool = True,
 ) -> Figure:
     """A month-by-month line with the target and England's figure as reference lines."""
     fig = Figure(figsize=(width, height), dpi=100)
@@ -54,17 +55,18 @@ def trend_chart(
         ax.axhline(target, color=GREEN, linestyle="--", linewidth=1, label=f"Target {target:g}")
     if england is not None:
         ax.axhline(england, color=GREY, linestyle=":", linewidth=1, label=f"England {england:g}")
-    step = max(1, len(months) // 8)
+    step = max(1, -(-len(months) // (4 if width < 4.5 else 8)))
     ax.set_xticks(xs[::step])
     ax.set_xticklabels([f"{m:%b %y}" for m in months][::step])
     if unit:
         ax.set_ylabel(unit)
-    ax.set_title(title, loc="left", fontsize=9, color=BLACK)
+    if show_title:
+        ax.set_title(title, loc="left", fontsize=9, color=BLACK)
     ax.grid(axis="y", color="#dddddd", linewidth=0.5)
     if target is not None or england is not None:
         ax.legend(loc="upper left", fontsize=6, frameon=False)
     # Fixed margins: tight_layout costs more than drawing the chart.
-    fig.subplots_adjust(left=0.14, right=0.98, top=0.86, bottom=0.16)
+    fig.subplots_adjust(left=0.18, right=0.98, top=0.86 if show_title else 0.95, bottom=0.14)
     return fig
 
 

@@ -82,6 +82,7 @@ class DriftRow:
     since: date | None  # when the clock started (plan start, assessment start...)
     due: date | None  # when it fell due
     detail: str
+    key: str = ""  # the timescale behind it, for overdue items
 
 
 def _threshold_lower_bound(ts: Timescale) -> timedelta:
@@ -233,7 +234,9 @@ def overdue_items(session: Session, on: date, keys: frozenset[str]) -> list[Drif
     for person_id in sorted(due):
         for item in due[person_id]:
             if item.key in keys and item.status == "overdue":
-                found.append(DriftRow(person_id, item.ref, item.start, item.due, item.label))
+                found.append(
+                    DriftRow(person_id, item.ref, item.start, item.due, item.label, item.key)
+                )
     return found
 
 
@@ -254,8 +257,16 @@ def rows_for(session: Session, key: str, on: date) -> list[DriftRow]:
 
 
 def counts(session: Session, on: date) -> dict[str, int]:
-    """How many children each check finds across the authority."""
-    return {c.key: len({r.person_id for r in rows_for(session, c.key, on)}) for c in CHECKS}
+    """How many children each check finds across the authority (the timescales read once)."""
+    overdue = overdue_items(session, on, VISIT_KEYS | REVIEW_KEYS)
+    found = {
+        "visits": {r.person_id for r in overdue if r.key in VISIT_KEYS},
+        "reviews": {r.person_id for r in overdue if r.key in REVIEW_KEYS},
+    }
+    for check in CHECKS:
+        if check.key not in found:
+            found[check.key] = {r.person_id for r in rows_for(session, check.key, on)}
+    return {c.key: len(found[c.key]) for c in CHECKS}
 
 
 def visible_ids(session: Session, user: User, ids: Iterable[str], on: date) -> set[str]:

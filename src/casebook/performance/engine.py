@@ -198,7 +198,7 @@ def aggregate(measure: Measure, rows: Iterable[ChildRow], context: Context) -> R
         measure.title,
         measure.better,
         True,
-        measure.note,
+        "",
         context.period,
     )
     counted = [r for r in rows if r.in_denominator]
@@ -245,7 +245,3 @@ def _result(measure: Measure, context: Context, scope: Scope) -> Result:
             context.period,
         )
     return aggregate(measure, (r for r in rows if scope.keeps(r)), context)
-
-
-# Re-exported for convenience (``from casebook.performance.engine import DatabaseSource``).
-_ = (DatabaseSource, SsdFolderSource)

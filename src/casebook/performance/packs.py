@@ -272,8 +272,21 @@ def _chart_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
+_CHARTS: dict[str, dict[str, str]] = {}
+
+
 def charts_for(figures: Mapping) -> dict[str, str]:
-    """A trend chart (as a data URI) for each measure with figures to plot."""
+    """A trend chart (as a data URI) for each measure with figures to plot; the same
+    figures (a published pack downloaded again) reuse the charts already drawn."""
+    key = hashlib.sha256(canonical(figures).encode("utf-8")).hexdigest()
+    if key not in _CHARTS:
+        if len(_CHARTS) >= 16:
+            _CHARTS.clear()
+        _CHARTS[key] = _draw_charts(figures)
+    return _CHARTS[key]
+
+
+def _draw_charts(figures: Mapping) -> dict[str, str]:
     months = [date.fromisoformat(m) for m in figures["months"]]
     found = {}
     for m in figures["measures"]:
@@ -289,7 +302,8 @@ def charts_for(figures: Mapping) -> dict[str, str]:
             england=england,
             unit=m["unit"],
             width=3.4,
-            height=1.9,
+            height=1.7,
+            show_title=False,
         )
         found[m["id"]] = _chart_uri(charts.to_png(fig, dpi=120))
     return found

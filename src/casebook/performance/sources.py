@@ -6,11 +6,15 @@ written once, against those selectables, so the same SQL runs on:
 
 - :class:`DatabaseSource`: the Casebook database (SQLite or PostgreSQL). Each
   SSD table is its *active* rows (never ones entered in error or superseded),
-  and ``ssd_person`` only the children, which is exactly what
-  ``casebook export ssd`` writes;
+  and ``ssd_person`` only the children, as ``casebook export ssd`` writes them.
+  (The export also leaves out a row pointing at a row it leaves out, such as
+  an active assessment of a referral entered in error; the database source
+  does not chase such references, which would nest a subquery per reference.
+  A record without such orphans gives identical answers either way.)
 - :class:`SsdFolderSource`: a folder of ``<table>.csv`` files (the SSD layout of
   ``interchange/ssd_export.py``), read in place by DuckDB with each column
-  typed as the record's model types it. Nothing is imported. The SQL is
+  typed as the record's model types it. Nothing is imported into Casebook:
+  DuckDB parses each file once, on first use, into its own memory. The SQL is
   compiled for PostgreSQL, whose dialect DuckDB speaks, with bound parameters.
 
 Casebook's own tables (``cb_`` columns, exploitation screening, education
@@ -171,17 +175,13 @@ class SsdFolderSource(Source):
         self._calendar = calendar
         self.con = duckdb.connect(":memory:")
         self._tables: dict[str, FromClause] = {}
+        self._pending: dict[str, str] = {}
         for name, model in SSD_TABLES.items():
             names = ssd_columns(model)
             types = {c: DUCKDB_TYPES[column_kind(model.c[c])] for c in names}
             path = self.folder / f"{name}.csv"
             if name in present:
-                spec = ", ".join(f"'{c}': '{t}'" for c, t in types.items())
-                source = (
-                    f"read_csv('{_quote(path)}', header = true, columns = {{{spec}}}, "
-                    "delim = ',', quote = '\"', escape = '\"', auto_detect = false)"
-                )
-                self.con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {source}')
+                self._pending[name] = _load_statement(name, path, types)
             else:
                 cols = ", ".join(f'CAST(NULL AS {t}) AS "{c}"' for c, t in types.items())
                 self.con.execute(f'CREATE VIEW "{name}" AS SELECT {cols} WHERE false')
@@ -191,7 +191,22 @@ class SsdFolderSource(Source):
         self._dialect = postgresql.psycopg.dialect(paramstyle="numeric_dollar")
 
     def table(self, name: str) -> FromClause:
-        return self._tables[name]
+        """The table, its file read once (on first use) into DuckDB's columnar memory.
+
+        Measures read the same tables many times; parsing a large CSV once rather
+        than per query is what makes the catalogue quick on an extract.
+        """
+        found = self._tables[name]
+        load = self._pending.pop(name, None)
+        if load is not None:
+            import duckdb
+
+            try:
+                self.con.execute(load)
+            except duckdb.Error as exc:
+                reason = str(exc).splitlines()[0]
+                raise Invalid([Problem("ssd", reason, file=f"{name}.csv")]) from None
+        return found
 
     def rows(self, query: Select) -> list[dict[str, Any]]:
         compiled = query.compile(dialect=self._dialect, compile_kwargs={"render_postcompile": True})
@@ -209,6 +224,31 @@ class SsdFolderSource(Source):
 
     def close(self) -> None:
         self.con.close()
+
+
+def _load_statement(name: str, path: Path, types: dict[str, str]) -> str:
+    """SQL making table ``name`` from its file: the file's own columns by the header's
+    names, in any order, typed as the model types them (others as text); an SSD column
+    the file lacks is NULL, as an empty cell would be."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        header = [h.strip() for h in next(csv.reader(handle), [])]
+    if not header or len(set(header)) != len(header):
+        raise Invalid(
+            [Problem("ssd", "the header row is missing or repeats a column", file=path.name)]
+        )
+    spec = ", ".join(f"'{_text(h)}': '{types.get(h, 'VARCHAR')}'" for h in header)
+    source = (
+        f"read_csv('{_quote(path)}', header = true, columns = {{{spec}}}, "
+        "delim = ',', quote = '\"', escape = '\"', auto_detect = false)"
+    )
+    picks = ", ".join(
+        f'"{c}"' if c in header else f'CAST(NULL AS {t}) AS "{c}"' for c, t in types.items()
+    )
+    return f'CREATE TABLE "{name}" AS SELECT {picks} FROM {source}'
+
+
+def _text(value: str) -> str:
+    return value.replace("'", "''")
 
 
 def _quote(path: Path) -> str:

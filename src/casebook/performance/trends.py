@@ -154,7 +154,7 @@ class _Cache:
             self._data.clear()
 
 
-CACHE = _Cache()
+CACHE = _Cache(seconds=1800)
 
 
 def cached(compute: Compute, start: date, end: date, cache_key: object | None) -> dict[str, tuple]:

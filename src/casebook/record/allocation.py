@@ -173,6 +173,43 @@ def held_unallocated(session: Session, team_ids: Select | Iterable[str], on: dat
     return sorted(found)
 
 
+def unallocated_held_by(team_ids: Select | Iterable[str], on: date) -> ColumnElement[bool]:
+    """SQL condition on ``Person``: an unallocated child the team(s) hold (as
+    :func:`held_unallocated` finds them), checked child by child: for the access
+    policy, so a team manager may open the children their team must allocate."""
+    teams = team_ids if isinstance(team_ids, Select) else list(team_ids)
+    mine, later = aliased(Involvement), aliased(Involvement)
+    last_in_team = exists().where(
+        mine.invo_person_id == Person.pers_person_id,
+        mine.cb_status == ACTIVE,
+        mine.invo_professional_team.in_(teams),
+        mine.invo_involvement_end_date <= on,
+        not_(
+            exists().where(
+                later.invo_person_id == mine.invo_person_id,
+                later.cb_status == ACTIVE,
+                later.invo_involvement_start_date <= on,
+                or_(
+                    later.invo_involvement_end_date.is_(None),
+                    later.invo_involvement_end_date > mine.invo_involvement_end_date,
+                ),
+            )
+        ),
+    )
+    anyone = aliased(Involvement)
+    never_allocated = and_(
+        _open_referral(on, CinEpisode.cine_referral_team.in_(teams)),
+        not_(
+            exists().where(
+                anyone.invo_person_id == Person.pers_person_id,
+                anyone.cb_status == ACTIVE,
+                anyone.invo_involvement_start_date <= on,
+            )
+        ),
+    )
+    return and_(unallocated(on), or_(last_in_team, never_allocated))
+
+
 def teams_below(service_id: str) -> Select[tuple[str]]:
     """The ids of every team below a service (however deep), and the service itself."""
     below = (

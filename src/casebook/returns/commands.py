@@ -23,7 +23,9 @@ import typer
 
 from casebook.cli_support import console, engine, friendly, out
 
-returns_app = typer.Typer(help="Statutory returns: the CIN census and the SSDA903.", no_args_is_help=True)
+returns_app = typer.Typer(
+    help="Statutory returns: the CIN census and the SSDA903.", no_args_is_help=True
+)
 
 
 class Return(StrEnum):

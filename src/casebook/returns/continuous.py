@@ -83,7 +83,9 @@ class OpenErrors:
             team = self.team_of.get(e.child or "", NO_TEAM)
             counts[team] += 1
             kids[team].add(e.child)
-        return [(t, n, len(kids[t])) for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+        return [
+            (t, n, len(kids[t])) for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
 
     def where(self, rule: str | None = None, team: str | None = None) -> list[ReturnError]:
         return [
@@ -116,9 +118,10 @@ def teams_today(session: Session, person_ids: set[str], today: date) -> dict[str
     return out
 
 
-def open_errors(session: Session, today: date) -> OpenErrors:
-    """Every error the record would raise today, with each child's team."""
-    year = collection_year(today)
+def open_errors(session: Session, today: date, year: int | None = None) -> OpenErrors:
+    """Every error the record would raise today, with each child's team (for this
+    year's returns, or those of ``year``)."""
+    year = year or collection_year(today)
     errors = _run(session, year, None)
     kids = {e.child for e in errors if e.child}
     return OpenErrors(year, errors, teams_today(session, kids, today))

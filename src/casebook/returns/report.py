@@ -92,7 +92,8 @@ def kind_of(files: list[tuple[str, bytes]]) -> str:
             [
                 Problem(
                     "(file)",
-                    "mixes XML (the CIN census) and CSV (the SSDA903): validate one return at a time",
+                    "mixes XML (the CIN census) and CSV (the SSDA903): "
+                    "validate one return at a time",
                 )
             ]
         )

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from casebook.access import suppression
 from casebook.record.calendar import WorkingCalendar
 from casebook.record.errors import Invalid, NotFound, Problem
 from casebook.scrutiny import meetings as meetings_service
@@ -28,10 +30,8 @@ from casebook.scrutiny.models import (
     Report,
 )
 
-#: Figures that are counts of children: 1 to 4 are never shown to councillors or the public.
-COUNT_KEYS = ("count", "numerator", "denominator", "n")
-DERIVED_KEYS = ("value", "percent", "rate")
-SMALL = range(1, 5)
+#: Keys of a figure row that are numbers (and so go through suppression).
+NUMERIC_KEYS = ("value", "numerator", "denominator", "count", "percent", "rate", "n")
 
 
 def items_of(db: Session, meeting_id: str) -> list[AgendaItem]:
@@ -142,30 +142,39 @@ def _as_values(item: AgendaItem) -> dict[str, Any]:
 # --------------------------------------------------------------------------- figures
 
 
-def suppress_small_numbers(figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Counts of 1 to 4 (and what could reveal them) replaced by None and marked."""
-    try:  # the access package's one place for suppression, once it exists
-        from casebook.access import suppression  # type: ignore[attr-defined]
+def _as_result(row: dict[str, Any]) -> SimpleNamespace:
+    """A figure row in the engine's shape (id, value, numerator, denominator, unit).
 
-        rows = getattr(suppression, "suppress_rows", None)
-        if callable(rows):
-            return rows(figures)
-    except ImportError:
-        pass
+    Rows may come as the engine gives them, or simply as ``{label, count}``,
+    ``{label, numerator, denominator, percent}`` or ``{label, count, rate}``."""
+    unit = row.get("unit")
+    if not unit:
+        unit = "percent" if "percent" in row else "rate" if "rate" in row else "count"
+    value = row.get("value")
+    for key in ("percent", "rate", "count"):
+        if value is None and key in row:
+            value = row[key]
+    numerator = row.get("numerator", row.get("count") if unit != "count" else None)
+    return SimpleNamespace(
+        id=str(row.get("id") or row.get("label") or ""),
+        value=value,
+        numerator=numerator,
+        denominator=row.get("denominator"),
+        unit=str(unit),
+    )
+
+
+def suppress_small_numbers(figures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row as councillors and the public may see it, by the one suppression
+    rule (:func:`casebook.access.suppression.present`, for the public): counts of 1
+    to 4 become ``c``, percentages and rates are rounded, and so on. Words in the
+    row (label, notes, comparators' names) are kept as they are."""
     out = []
     for row in figures:
-        row = dict(row)
-        hidden = [
-            k
-            for k in COUNT_KEYS
-            if isinstance(row.get(k), int) and not isinstance(row.get(k), bool) and row[k] in SMALL
-        ]
-        if hidden:
-            for key in (*hidden, *DERIVED_KEYS):
-                if key in row:
-                    row[key] = None
-            row["suppressed"] = True
-        out.append(row)
+        shown = suppression.present(_as_result(row), None).as_dict()
+        words = {k: v for k, v in row.items() if k not in NUMERIC_KEYS}
+        label = row.get("label") or row.get("title") or shown["id"]
+        out.append({**words, **shown, "label": label})
     return out
 
 
@@ -339,5 +348,22 @@ def published_pack(
     publication = db.scalar(query.order_by(Publication.version.desc()).limit(1))
     if publication is None:
         raise NotFound("That agenda has not been published.")
-    text = publication.full_json if include_exempt else publication.public_json
-    return publication, json.loads(text)
+    if include_exempt:
+        return publication, json.loads(publication.full_json)
+    return publication, public_copy(db, publication)
+
+
+def public_copy(db: Session, publication: Publication) -> dict[str, Any]:
+    """The public copy of a publication, less any item made exempt since: the
+    words published stay as they were, but an item later found to be exempt is
+    withdrawn from every public version."""
+    pack = json.loads(publication.public_json)
+    ids = [item["id"] for item in pack["items"]]
+    if ids:
+        now_exempt = set(
+            db.scalars(
+                select(AgendaItem.id).where(AgendaItem.id.in_(ids), AgendaItem.exempt.is_(True))
+            )
+        )
+        pack["items"] = [item for item in pack["items"] if item["id"] not in now_exempt]
+    return pack

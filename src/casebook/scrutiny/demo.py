@@ -286,7 +286,7 @@ def seed_demo(session: Session, today: date | None = None) -> Body:
         created[3].id,
         "Children in care scorecard",
         [
-            {"label": "Children in care", "count": 412, "rate": 71.2, "unit": "per 10,000"},
+            {"label": "Children in care", "count": 412, "rate": 71.2, "unit": "rate"},
             {"label": "Placed more than 20 miles from home", "count": 3, "percent": 0.7},
             {"label": "Three or more placements in the year", "count": 37, "percent": 9.0},
         ],

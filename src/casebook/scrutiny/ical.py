@@ -6,9 +6,9 @@ items of the latest published agenda, never an exempt one.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
+from casebook.scrutiny.agenda import public_copy
 from casebook.scrutiny.common import now
 from casebook.scrutiny.public import public_meetings
 
@@ -72,7 +72,7 @@ def calendar(db, base_url: str = "") -> str:
             lines.append(f"LOCATION:{_escape(meeting.venue)}")
         description = []
         if row.published is not None:
-            pack = json.loads(row.published.public_json)
+            pack = public_copy(db, row.published)
             description = [f"{i['number']}. {i['title']}" for i in pack["items"]]
         else:
             description = ["The agenda has not been published yet."]

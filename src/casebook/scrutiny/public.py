@@ -8,18 +8,17 @@ Nothing here reads a Part 2 item, an exempt minute or an exempt action.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from casebook.record.errors import NotFound
 from casebook.scrutiny import actions as actions_service
 from casebook.scrutiny import agenda
 from casebook.scrutiny import minutes as minutes_service
-from casebook.scrutiny.models import Body, Document, Meeting, Minutes, Publication
+from casebook.scrutiny.models import AgendaItem, Body, Document, Meeting, Minutes, Publication
 
 
 @dataclass(frozen=True)
@@ -38,9 +37,21 @@ def public_meetings(db: Session) -> list[PublicMeeting]:
         .where(Meeting.public.is_(True))
         .order_by(Meeting.meeting_date.desc(), Body.name)
     ).all()
-    latest: dict[str, Publication] = {}
-    for pub in db.scalars(select(Publication).order_by(Publication.version)):
-        latest[pub.meeting_id] = pub
+    newest = (
+        select(Publication.meeting_id, func.max(Publication.version).label("version"))
+        .group_by(Publication.meeting_id)
+        .subquery()
+    )
+    latest = {
+        pub.meeting_id: pub
+        for pub in db.scalars(
+            select(Publication).join(
+                newest,
+                (newest.c.meeting_id == Publication.meeting_id)
+                & (newest.c.version == Publication.version),
+            )
+        )
+    }
     approved = set(db.scalars(select(Minutes.meeting_id).where(Minutes.status == "approved")))
     return [PublicMeeting(m, b, latest.get(m.id), m.id in approved) for m, b in rows]
 
@@ -120,12 +131,12 @@ def document(db: Session, document_id: str) -> Document:
     doc = db.get(Document, document_id) if document_id and "\x00" not in document_id else None
     if doc is None:
         raise NotFound("There is no such document.")
-    for pub in db.scalars(
-        select(Publication)
-        .join(Meeting, Meeting.id == Publication.meeting_id)
-        .where(Meeting.public.is_(True))
-    ):
-        pack = json.loads(pub.public_json)
+    item = db.get(AgendaItem, doc.agenda_item_id)
+    meeting = db.get(Meeting, item.meeting_id) if item else None
+    if meeting is None or not meeting.public:
+        raise NotFound("There is no such document.")
+    for pub in db.scalars(select(Publication).where(Publication.meeting_id == meeting.id)):
+        pack = agenda.public_copy(db, pub)
         if any(d["id"] == doc.id for item in pack["items"] for d in item["documents"]):
             return doc
     raise NotFound("There is no such document.")

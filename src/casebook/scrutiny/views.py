@@ -48,7 +48,8 @@ def body_page(db: Session, body_id: str, today: date) -> dict[str, Any]:
     all_members = list(
         db.scalars(select(Member).where(Member.body_id == body.id).order_by(Member.name))
     )
-    serving = bodies.members_on(db, body.id, today)
+    # a term that ends today is over as far as the list of members goes
+    serving = [m for m in bodies.members_on(db, body.id, today) if m.term_end != today]
     return {
         "body": body,
         "related": bodies.related(db, body),

@@ -31,11 +31,17 @@ class Chunk:
     *deferred*: a piece of a child's history that ended before the six-year
     window is simulated (so later events know it happened) but then dropped,
     and its detail is never generated at all.
+
+    ``detail`` is a second random stream for the detail the journeys do not
+    depend on (authorisations, early help assessments and Outcome Stars, MACE
+    meetings): drawing from it leaves the journeys themselves as they were.
     """
 
-    __slots__ = ("city", "cal", "as_at", "window_start", "wf", "batch", "rng", "_jobs")
+    __slots__ = (
+        "city", "cal", "as_at", "window_start", "wf", "batch", "rng", "detail", "_jobs",
+    )  # fmt: skip
 
-    def __init__(self, city: City, batch: Batch, rng: Random) -> None:
+    def __init__(self, city: City, batch: Batch, rng: Random, detail: Random | None = None) -> None:
         self.city = city
         self.cal = city.cal
         self.as_at = city.as_at
@@ -43,6 +49,7 @@ class Chunk:
         self.wf = city.workforce
         self.batch = batch
         self.rng = rng
+        self.detail = detail if detail is not None else rng
         self._jobs: list[tuple[Callable[..., object], tuple]] = []
 
     def defer(self, job: Callable[..., object], *args: object) -> None:

@@ -289,16 +289,53 @@ def _missing(
         risk = rates.EXPLOITATION_RISK.pick(rng)
         mace = screen + rng.randint(7, 28) if risk != "AT_RISK" else None
         _, worker = j.ctx.wf.pick("exploitation", rng)
+        sid = new_id("EXS")
+        meetings = _mace(j, risk, mace) if mace is not None and mace <= as_at else []
         add(
             "exploitation_screening",
             (
-                new_id("EXS"),
+                sid,
                 child.pid,
                 cal.iso(screen),
                 rates.EXPLOITATION_TYPE.pick(rng),
                 risk,
-                cal.iso(mace) if mace and mace <= as_at else None,
+                cal.iso(meetings[-1][0]) if meetings else None,
                 worker,
             ),
         )
+        for day, agreed, actions in meetings:
+            add("cb_mace_meeting", (new_id("MAC"), child.pid, sid, cal.iso(day), agreed, actions))
         screen += rng.randint(150, 400)
+
+
+#: Risk levels in order, for a MACE meeting that moves the screening's level up or down.
+_RISKS = ("AT_RISK", "SIGNIFICANT", "SERIOUS")
+_MACE_ACTIONS = {
+    "AT_RISK": "Risk reduced: close to MACE, school and youth worker to continue support.",
+    "SIGNIFICANT": "Disruption plan for known associates; return home interviews to be shared "
+    "with police; school to monitor attendance and report absence the same day.",
+    "SERIOUS": "Police to apply for a child abduction warning notice; safety plan reviewed "
+    "weekly; referral to the National Referral Mechanism considered; strategy discussion "
+    "if the child goes missing again.",
+}
+
+
+def _mace(j: Journey, risk: str, first: int) -> list[tuple[int, str, str]]:
+    """The MACE meetings a screening at ``risk`` leads to: (date, level agreed, actions).
+
+    Most significant and all serious screenings are heard on ``first``; a serious
+    one usually comes back six to ten weeks later. None after ``as_at``."""
+    d = j.ctx.detail
+    if risk == "SIGNIFICANT" and d.random() < 0.1:
+        return []  # managed by the network without a meeting
+    level = _RISKS.index(risk)
+    meetings = []
+    day = first
+    for _ in range(2 if risk == "SERIOUS" and d.random() < 0.6 else 1):
+        if day > j.as_at:
+            break
+        r = d.random()
+        level = max(0, level - 1) if r < 0.2 else min(2, level + 1) if r > 0.9 else level
+        meetings.append((day, _RISKS[level], _MACE_ACTIONS[_RISKS[level]]))
+        day += d.randint(42, 70)
+    return meetings

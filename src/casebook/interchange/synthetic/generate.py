@@ -115,7 +115,7 @@ def generate(
         for chunk in range(chunks):
             rng = _rng(seed, chunk)
             batch = Batch(chunk)
-            ctx = Chunk(city, batch, rng)
+            ctx = Chunk(city, batch, rng, _rng(seed, f"detail/{chunk}"))
             n = min(FAMILIES_PER_CHUNK, families - chunk * FAMILIES_PER_CHUNK)
             children = population.families(batch, rng, n)
             share = uasc_total / chunks

@@ -19,7 +19,15 @@ from __future__ import annotations
 import json
 import math
 
-from casebook.interchange.synthetic import care, followup, leavers, protection, rates
+from casebook.interchange.synthetic import (
+    care,
+    early_help,
+    followup,
+    leavers,
+    oversight,
+    protection,
+    rates,
+)
 from casebook.interchange.synthetic.context import OPEN, Chunk
 from casebook.interchange.synthetic.days import YEAR
 from casebook.interchange.synthetic.population import Child
@@ -53,6 +61,7 @@ class Spell:
         "team",
         "worker",
         "latest",
+        "busy",
     )
 
     def __init__(self, rid: str, need: str, start: int) -> None:
@@ -68,6 +77,8 @@ class Spell:
         self.team = ""
         self.worker = ""
         self.latest = start  # the last day anything under the referral happened
+        #: a section 47, or a CIN or CP plan, was held: not "closed after assessment"
+        self.busy = False
 
 
 class Journey:
@@ -82,6 +93,8 @@ class Journey:
         self.new_id = ctx.batch.new_id
         self.child: Child
         self.periods: list[care.Period] = []
+        #: The first day a new CIN plan may start: consecutive plans never share a day.
+        self.cin_free = 0
 
     # ------------------------------------------------------------------ the child's life
 
@@ -89,6 +102,8 @@ class Journey:
         """From birth (or arrival in the country) to 18 or ``as_at``, whichever is first."""
         self.child = child
         self.periods = []
+        self.cin_free = 0
+        referrals = len(self.ctx.batch.rows["ssd_cin_episodes"])
         if child.uasc_arrival is not None:
             mark = self.ctx.mark()
             free = self._contact(child.uasc_arrival, source="5C", decision="REFERRAL", uasc=True)
@@ -108,6 +123,9 @@ class Journey:
                 t, boost_until = free, free + 365
         if self.periods:
             leavers.care_leaver(self)
+        if not child.disabled and len(self.ctx.batch.rows["ssd_cin_episodes"]) > referrals:
+            # assessed as not disabled: the CIN census expects NONE, not nothing
+            self.add("ssd_disability", (self.new_id("DIS"), child.pid, "NONE"))
 
     def _next_contact(self, t: int, boost_until: int, stop: int) -> int | None:
         """The next contact, drawn from a rate that changes with age and recent closure."""
@@ -189,11 +207,13 @@ class Journey:
                 (eid, child.pid, cal.iso(start), None, purpose, None, org, worker),
             )
             self.ctx.defer(self.ctx.wf.hold, worker)
+            self.ctx.defer(early_help.detail, self, eid, purpose, start, None, None)
             return None
         self.add(
             "ssd_early_help_episodes",
             (eid, child.pid, cal.iso(start), cal.iso(end), purpose, reason, org, worker),
         )
+        self.ctx.defer(early_help.detail, self, eid, purpose, start, end, reason)
         if reason == "STEP_UP":
             return self._contact(end, source="5D", decision="REFERRAL")
         return end
@@ -238,6 +258,8 @@ class Journey:
                 phase, day = care.period(self, sp, day)
         if phase != OPEN:
             day = max(day, sp.latest)  # never close before the assessment or s47 it holds
+        if phase == "RC8" and sp.busy:
+            phase = "RC7"  # "no further action after assessment" only if nothing else happened
         close = None if phase == OPEN or day > self.as_at else day
         if phase != OPEN and close is None:
             phase = OPEN
@@ -326,6 +348,9 @@ class Journey:
         sp.auth = auth
         sp.latest = max(sp.latest, auth)
         aid = self.new_id("ASM")
+        seen = rng.random() < 0.96
+        seen_on, completed, status, by, on = oversight.assessment(self.ctx, team, start, auth, seen)
+        concluded = completed is not None  # authorised, or completed and awaiting a manager
         self.add(
             "ssd_cin_assessments",
             (
@@ -333,12 +358,17 @@ class Journey:
                 child.pid,
                 sp.rid,
                 cal.iso(start),
-                "Y" if rng.random() < 0.96 else "N",
+                "Y" if seen else "N",
                 cal.iso(auth) if done else None,
-                json.dumps({"outcome": outcome}) if done else None,
-                ("Y" if outcome == "NFA" else "N") if done else None,
+                json.dumps({"outcome": outcome}) if concluded else None,
+                ("Y" if outcome == "NFA" else "N") if concluded else None,
                 team,
                 worker,
+                cal.iso(seen_on),
+                cal.iso(completed),
+                status,
+                by,
+                cal.iso(on),
             ),
         )
         if done:
@@ -366,7 +396,7 @@ class Journey:
 
     def _cin(self, sp: Spell, day: int) -> tuple[str, int]:
         rng, cal, child = self.rng, self.cal, self.child
-        start = max(day, sp.auth or day)
+        start = max(day, sp.auth or day, self.cin_free)
         if start > self.as_at:
             return OPEN, start
         if start >= child.adult:  # assessed as the young person turned 18: no plan
@@ -381,6 +411,9 @@ class Journey:
         if end >= child.adult:
             end, nxt = child.adult, ("RC6" if child.disabled else "RC7")
         is_open = end > self.as_at
+        sp.busy = True
+        self.cin_free = end + 1
+        status, by, on = oversight.plan(self.ctx, team, start, None if is_open else end)
         self.add(
             "ssd_cin_plans",
             (
@@ -391,6 +424,9 @@ class Journey:
                 None if is_open else cal.iso(end),
                 team,
                 worker,
+                status,
+                by,
+                cal.iso(on),
             ),
         )
         last = self.as_at if is_open else end

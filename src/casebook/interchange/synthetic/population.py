@@ -314,6 +314,8 @@ class Population:
             )
             add("ssd_send", (batch.new_id("SND"), None, None, "UN2", pid))
             refugee = arrival + rng.randint(200, 700)
+            # UASC status ends with a grant of refugee status or at 18, whichever is first
+            ceased = min(refugee, birthday(dob, 18))
             add(
                 "ssd_immigration_status",
                 (
@@ -321,7 +323,7 @@ class Population:
                     pid,
                     "UASC",
                     cal.iso(arrival),
-                    cal.iso(refugee) if refugee <= self.as_at else None,
+                    cal.iso(ceased) if ceased <= self.as_at else None,
                 ),
             )
             if refugee <= self.as_at:

@@ -12,7 +12,7 @@ import json
 import math
 from typing import TYPE_CHECKING
 
-from casebook.interchange.synthetic import followup, rates
+from casebook.interchange.synthetic import followup, oversight, rates
 from casebook.interchange.synthetic.context import OPEN
 from casebook.interchange.synthetic.days import add_months
 
@@ -38,6 +38,7 @@ def strategy(j: Journey, sp: Spell, sd: int) -> tuple[str, int]:
     emergency = rng.random() < rates.EMERGENCY_CARE
     qid = j.new_id("S47")
     done = end <= j.as_at
+    sp.busy = True
     sp.latest = max(sp.latest, end)
     outcome = "ICPC" if icpc else ("CLA" if emergency else "NO_ICPC")
     j.add(
@@ -135,6 +136,8 @@ def cp_plan(j: Journey, sp: Spell, start: int) -> tuple[str, int]:
         end = None
     category = rates.CP_CATEGORY.pick(rng)
     latest = category if rng.random() < 0.88 else rates.CP_CATEGORY.pick(rng)
+    sp.busy = True
+    status, by, on = oversight.plan(j.ctx, sp.team, start, end)
     j.add(
         "ssd_cp_plans",
         (
@@ -147,6 +150,9 @@ def cp_plan(j: Journey, sp: Spell, start: int) -> tuple[str, int]:
             category,
             "N",
             latest,
+            status,
+            by,
+            cal.iso(on),
         ),
     )
     for due_day, held, cont in reviews:

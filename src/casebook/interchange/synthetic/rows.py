@@ -41,6 +41,13 @@ LAYOUT: dict[str, tuple[str, ...]] = {
         "earl_episode_reason", "earl_episode_end_reason", "earl_episode_organisation",
         "earl_episode_worker_id",
     ),
+    "cb_early_help_assessment": ("id", "person_id", "episode_id", "assessment_date", "summary"),
+    "cb_early_help_plan": (
+        "id", "person_id", "episode_id", "plan_date", "team_around_family", "outcomes",
+    ),
+    "cb_outcome_star": (
+        "id", "person_id", "episode_id", "star_date", "reading", "scores_json", "total",
+    ),
     "ssd_cin_episodes": (
         "cine_referral_id", "cine_person_id", "cine_referral_date", "cine_cin_primary_need_code",
         "cine_referral_source_code", "cine_referral_source_desc", "cine_referral_outcome_json",
@@ -51,7 +58,8 @@ LAYOUT: dict[str, tuple[str, ...]] = {
         "cina_assessment_id", "cina_person_id", "cina_referral_id", "cina_assessment_start_date",
         "cina_assessment_child_seen", "cina_assessment_auth_date",
         "cina_assessment_outcome_json", "cina_assessment_outcome_nfa", "cina_assessment_team",
-        "cina_assessment_worker_id",
+        "cina_assessment_worker_id", "cb_child_seen_date", "cb_completed_on",
+        "cb_authorisation_status", "cb_authorised_by", "cb_authorised_on",
     ),
     "ssd_assessment_factors": (
         "cinf_table_id", "cinf_assessment_id", "cinf_assessment_factors_json",
@@ -59,6 +67,7 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "ssd_cin_plans": (
         "cinp_cin_plan_id", "cinp_referral_id", "cinp_person_id", "cinp_cin_plan_start_date",
         "cinp_cin_plan_end_date", "cinp_cin_plan_team", "cinp_cin_plan_worker_id",
+        "cb_authorisation_status", "cb_authorised_by", "cb_authorised_on",
     ),
     "ssd_cin_visits": (
         "cinv_cin_visit_id", "cinv_person_id", "cinv_cin_visit_date", "cinv_cin_visit_seen",
@@ -82,7 +91,8 @@ LAYOUT: dict[str, tuple[str, ...]] = {
     "ssd_cp_plans": (
         "cppl_cp_plan_id", "cppl_referral_id", "cppl_icpc_id", "cppl_person_id",
         "cppl_cp_plan_start_date", "cppl_cp_plan_end_date", "cppl_cp_plan_initial_category",
-        "cppl_cp_plan_ola", "cppl_cp_plan_latest_category",
+        "cppl_cp_plan_ola", "cppl_cp_plan_latest_category", "cb_authorisation_status",
+        "cb_authorised_by", "cb_authorised_on",
     ),
     "ssd_cp_reviews": (
         "cppr_cp_review_id", "cppr_person_id", "cppr_cp_plan_id", "cppr_cp_review_due",
@@ -140,6 +150,7 @@ LAYOUT: dict[str, tuple[str, ...]] = {
         "id", "person_id", "screening_date", "exploitation_type", "risk_level", "mace_date",
         "worker_id",
     ),
+    "cb_mace_meeting": ("id", "person_id", "screening_id", "meeting_date", "risk_level", "actions"),
     "ssd_permanence": (
         "perm_table_id", "perm_person_id", "perm_cla_id", "perm_adm_decision_date",
         "perm_ffa_cp_decision_date", "perm_placement_order_date",

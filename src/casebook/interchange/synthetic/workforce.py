@@ -50,6 +50,11 @@ WORKER_TITLE = {
 }
 
 
+def username(name: str) -> str:
+    """A sign-in name from a worker's name: ``Ann Ash-Lee`` -> ``ann.ashlee``."""
+    return ".".join("".join(ch for ch in part if ch.isalnum()) for part in name.lower().split())
+
+
 @dataclass
 class Team:
     team_id: str
@@ -70,6 +75,8 @@ class Workforce:
         self.names: dict[str, str] = {}
         self.teams: list[Team] = []
         self.team_names: dict[str, str] = {}
+        #: team -> the username its Team Manager authorises assessments and plans as.
+        self.managers: dict[str, str] = {}
         self._pickers: dict[tuple[str, int | None], Mix[tuple[str, str]]] = {}
         self.caseload: Counter[str] = Counter()
         self._rng = rng
@@ -131,7 +138,8 @@ class Workforce:
                 self.teams.append(team)
                 self.team_names[team.team_id] = team.name
                 self._dept(team.team_id, team.name, parent, front_door=kind == "mash")
-                self._worker(team.team_id, "Team Manager", fte=1.0, caseload_kind=None)
+                manager = self._worker(team.team_id, "Team Manager", fte=1.0, caseload_kind=None)
+                self.managers[team.team_id] = username(self.names[manager])
                 size = workers // n_teams + (1 if t < workers % n_teams else 0)
                 for _ in range(max(1, size)):
                     fte = 1.0 if self._rng.random() < 0.8 else self._rng.choice((0.6, 0.8, 0.9))

@@ -70,6 +70,9 @@ class ClaVisit(RecordRow, Base):
     clav_cla_visit_date: Mapped[date | None] = mapped_column(Date)
     clav_cla_visit_seen: Mapped[str | None] = mapped_column(Flag)
     clav_cla_visit_seen_alone: Mapped[str | None] = mapped_column(Flag)
+    #: Whether the child's bedroom was seen (Casebook's: the SSD's CLA visits have no such
+    #: column, its CIN and CP visits do).
+    cb_bedroom_seen: Mapped[str | None] = mapped_column(Flag)
 
 
 class ClaHealth(RecordRow, Base):

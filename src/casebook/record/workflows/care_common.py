@@ -5,7 +5,7 @@ the record services, and describing a timescale from the registry.
 The framework's :class:`~casebook.record.workflows.framework.ChildState` says
 whether the child is looked after now; these helpers add what only the care
 steps need (the period of care's start, the legal status, whether the child
-was ever looked after, exploitation screenings, the adoption record).
+was ever looked after, the adoption record).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from casebook.record import services
 from casebook.record.errors import Invalid, Problem
 from casebook.record.models import (
     ClaEpisode,
-    ExploitationScreening,
     LegalStatus,
     Permanence,
 )
@@ -30,21 +29,9 @@ from casebook.record.models.base import ACTIVE, Base
 from casebook.record.services import Actor
 from casebook.record.timescales.looked_after import Period, periods
 from casebook.record.timescales.registry import Timescale, load_timescales
-from casebook.record.workflows.framework import AREAS, ChildState, fmt
+from casebook.record.workflows.framework import ChildState, fmt
 
 M = TypeVar("M", bound=Base)
-
-#: The care areas, listed after the casework areas on the steps page.
-CARE_AREAS = {
-    "looked_after": "Children looked after",
-    "care_health": "Health and education in care",
-    "missing": "Missing",
-    "exploitation": "Exploitation",
-    "care_leavers": "Care leavers",
-    "permanence": "Adoption and special guardianship",
-}
-for _key, _title in CARE_AREAS.items():
-    AREAS.setdefault(_key, _title)
 
 #: Care leavers are supported from this age (pathway plans, keeping in touch).
 CARE_LEAVER_FROM_AGE = 16
@@ -123,20 +110,6 @@ def current_legal_status(session: Session, person_id: str, today: date) -> Legal
         and (r.lega_legal_status_end_date is None or r.lega_legal_status_end_date > today)
     ]
     return max(current, key=lambda r: r.lega_legal_status_start_date or date.min, default=None)
-
-
-def screenings(session: Session, person_id: str) -> list[ExploitationScreening]:
-    """The child's exploitation screenings, latest first."""
-    return list(
-        session.scalars(
-            select(ExploitationScreening)
-            .where(
-                ExploitationScreening.person_id == person_id,
-                ExploitationScreening.cb_status == ACTIVE,
-            )
-            .order_by(ExploitationScreening.screening_date.desc(), ExploitationScreening.id)
-        )
-    )
 
 
 def permanence_for(session: Session, person_id: str, cla_id: str) -> Permanence | None:

@@ -4,8 +4,9 @@ whether it is suitable, activity, and the pathway plan review.
 Only for a young person who has been looked after, from 16 until the age
 support ends. The SSD keeps one ``ssd_care_leavers`` row per young person
 holding the latest contact (as the SSDA903 care leaver return reads it): the
-first contact adds it, each later one updates it, and the record's history
-keeps every earlier contact with who recorded it.
+first contact adds it, each later one updates it. Every contact is also kept as
+a row of its own in ``cb_care_leaver_contact`` (date, in touch, accommodation
+and whether suitable, activity, pathway plan review), for the chronology.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from casebook.record.errors import Invalid, Problem
-from casebook.record.models import CareLeaver
+from casebook.record.models import CareLeaver, CareLeaverContact
 from casebook.record.services import Actor
 from casebook.record.timescales.leaving_care import CARE_LEAVER_UNTIL_AGE
 from casebook.record.workflows.care_common import (
@@ -74,7 +75,8 @@ def record_contact(
     values: dict[str, Any],
     today: date,
     state: ChildState,
-) -> CareLeaver:
+) -> list[CareLeaver | CareLeaverContact]:
+    """The young person's ``ssd_care_leavers`` row (added or updated) and the contact."""
     day: date = values["contact_date"]
     review: date | None = values.get("pathway_plan_review")
     problems: list[Problem] = []
@@ -143,8 +145,25 @@ def record_contact(
     if values.get("personal_adviser"):
         row["clea_care_leaver_personal_advisor"] = values["personal_adviser"]
     if existing is None:
-        return add(session, CareLeaver, {"clea_person_id": person_id, **row}, actor)
-    return change(session, existing, row, actor)
+        leaver = add(session, CareLeaver, {"clea_person_id": person_id, **row}, actor)
+    else:
+        leaver = change(session, existing, row, actor)
+    contact = add(
+        session,
+        CareLeaverContact,
+        {
+            "person_id": person_id,
+            "care_leaver_id": leaver.clea_table_id,
+            "contact_date": day,
+            "clea_care_leaver_in_touch": values["in_touch"],
+            "clea_care_leaver_accommodation": values.get("accommodation"),
+            "clea_care_leaver_accom_suitable": values.get("accommodation_suitable"),
+            "clea_care_leaver_activity": values.get("activity"),
+            "clea_pathway_plan_review_date": review,
+        },
+        actor,
+    )
+    return [leaver, contact]
 
 
 def pathway_clock(session: Session, _person_id: str, state: ChildState, _today: date) -> str:

@@ -25,7 +25,7 @@ The interface (stable; other step modules build on it)::
             raise Invalid([Problem(field, "a sentence saying why")]) for a bad
             sequence; write only with services.add_record/update_record on
             ``session`` (never commit: perform() commits once, or rolls back).
-        area: a key of AREAS (a module may add its own: AREAS.setdefault(key, heading))
+        area: a key of AREAS (the headings of the steps page, in its order)
         manager: only someone with Action.OVERSEE may take it (authorisations)
         needs_authorisation: what it writes waits for a manager's authorisation
     register(step); STEPS; step(key); steps_for(state) -> [StepChoice(step, reason)]
@@ -72,6 +72,7 @@ from casebook.record.models import (
     ClaPlacement,
     CpPlan,
     EarlyHelpEpisode,
+    ExploitationScreening,
     InitialCpConference,
     Missing,
     Person,
@@ -114,7 +115,8 @@ class ChildState:
     """Where the child's journey stands today: what is open, what is awaited.
 
     Computed from the child's active rows (:class:`ChildSnapshot`, plus early
-    help episodes); read-only, for deciding which steps make sense.
+    help episodes and exploitation screenings); read-only, for deciding which
+    steps make sense.
     """
 
     person_id: str
@@ -137,6 +139,7 @@ class ChildState:
     care_leaver: CareLeaver | None = None
     open_early_help: EarlyHelpEpisode | None = None
     missing_now: Missing | None = None
+    screenings: tuple[ExploitationScreening, ...] = ()  # exploitation screenings, latest first
 
     @property
     def open_cp_plan(self) -> CpPlan | None:
@@ -223,6 +226,14 @@ def child_state(session: Session, person_id: str, today: date) -> ChildState:
         .where(EarlyHelpEpisode.earl_person_id == person_id, EarlyHelpEpisode.cb_status == ACTIVE)
         .order_by(EarlyHelpEpisode.earl_episode_start_date.desc())
     ).all()
+    screenings = session.scalars(
+        select(ExploitationScreening)
+        .where(
+            ExploitationScreening.person_id == person_id,
+            ExploitationScreening.cb_status == ACTIVE,
+        )
+        .order_by(ExploitationScreening.screening_date.desc(), ExploitationScreening.id)
+    ).all()
     return ChildState(
         person_id=person_id,
         today=today,
@@ -262,6 +273,7 @@ def child_state(session: Session, person_id: str, today: date) -> ChildState:
             for m in s.missing
             if is_open(m.miss_missing_episode_start_date, m.miss_missing_episode_end_date, today)
         ),
+        screenings=tuple(screenings),
     )
 
 
@@ -348,9 +360,8 @@ class Step:
 #: Every step, by key, in the order registered (each area's module in journey order).
 STEPS: dict[str, Step] = {}
 
-#: The areas, in the order the steps page lists them, with their headings. A step
-#: module may add its own (``AREAS.setdefault("care", "Children in care")``);
-#: areas not listed come last, headed by their name.
+#: The areas, in the order the steps page lists them, with their headings: every
+#: step's area is one of these (a new area is added here, declared once).
 AREAS: dict[str, str] = {
     "referral": "Referral and assessment",
     "protection": "Child protection",
@@ -359,6 +370,12 @@ AREAS: dict[str, str] = {
     "early_help": "Early help",
     "closure": "Closure",
     "oversight": "Management oversight",
+    "looked_after": "Children looked after",
+    "care_health": "Health and education in care",
+    "missing": "Missing",
+    "exploitation": "Exploitation",
+    "care_leavers": "Care leavers",
+    "permanence": "Adoption and special guardianship",
 }
 
 

@@ -1,8 +1,9 @@
 """Steps: statutory visits - under a CIN plan, a CP plan, and to a looked-after child.
 
 A visit records the date, whether the child was seen (and seen alone, and their
-bedroom seen); what was seen and said goes in a case note of type ``visit``
-written with it, so it appears in the chronology. A visit cannot be in the
+bedroom seen: for a looked-after child in Casebook's ``cb_bedroom_seen``, as the
+SSD's CLA visits have no such column); what was seen and said goes in a case
+note of type ``visit`` written with it, so it appears in the chronology. A visit cannot be in the
 future, before the child was born, or before the plan (or care) it is under began.
 """
 
@@ -36,19 +37,15 @@ AREA = "visits"
 VISIT_NOTE = "visit"
 
 
-def _fields(bedroom: bool) -> tuple[Field, ...]:
-    fields = [
-        Field("visit_date", "Date of the visit", DATE),
-        Field("seen", "Was the child seen?", YES_NO),
-        Field("seen_alone", "Was the child seen alone?", YES_NO, required=False),
-    ]
-    if bedroom:
-        fields.append(Field("bedroom", "Was the child's bedroom seen?", YES_NO, required=False))
-    fields.append(
-        Field("note", "What you saw and heard", LONG_TEXT, required=False,
-              hint="The child's words, their home, what happens next")
-    )  # fmt: skip
-    return tuple(fields)
+#: Every visit's fields: the same for CIN, CP and looked-after visits.
+FIELDS = (
+    Field("visit_date", "Date of the visit", DATE),
+    Field("seen", "Was the child seen?", YES_NO),
+    Field("seen_alone", "Was the child seen alone?", YES_NO, required=False),
+    Field("bedroom", "Was the child's bedroom seen?", YES_NO, required=False),
+    Field("note", "What you saw and heard", LONG_TEXT, required=False,
+          hint="The child's words, their home, what happens next"),
+)  # fmt: skip
 
 
 def _check(v: dict[str, Any], started: date | None, what: str) -> None:
@@ -121,7 +118,7 @@ register(
         key="cin_visit",
         title="Record a child in need visit",
         area=AREA,
-        fields=_fields(bedroom=True),
+        fields=FIELDS,
         available=_cin_open,
         run=_cin_visit,
         clock=due_clock("cin_visit", ref=_ref(lambda s: s.open_cin_plan, "cinp_cin_plan_id")),
@@ -166,7 +163,7 @@ register(
         key="cp_visit",
         title="Record a child protection visit",
         area=AREA,
-        fields=_fields(bedroom=True),
+        fields=FIELDS,
         available=_cp_open,
         run=_cp_visit,
         clock=due_clock("cp_visit", ref=_ref(lambda s: s.open_cp_plan, "cppl_cp_plan_id")),
@@ -199,6 +196,7 @@ def _cla_visit(
             "clav_cla_visit_date": v["visit_date"],
             "clav_cla_visit_seen": v["seen"],
             "clav_cla_visit_seen_alone": v.get("seen_alone"),
+            "cb_bedroom_seen": v.get("bedroom"),
         },
         actor,
     )
@@ -210,7 +208,7 @@ register(
         key="cla_visit",
         title="Record a visit to a looked-after child",
         area=AREA,
-        fields=_fields(bedroom=False),
+        fields=FIELDS,
         available=_cla_open,
         run=_cla_visit,
         clock=due_clock("cla_visit_new_placement", "cla_visit", "cla_visit_long_term"),

@@ -15,7 +15,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from .spec import COLUMNS, DATE_COLUMNS, add_years, collection_period, parse_date
+from .spec import COLUMNS, DATE_COLUMNS, collection_period, parse_date
 
 Row = dict[str, Any]
 
@@ -149,5 +149,18 @@ def age_on(dob: date | None, day: date | None) -> int | None:
 
 
 def at_least(dob: date | None, years: int, day: date | None) -> bool:
-    """The child is ``years`` old or more on ``day``."""
-    return dob is not None and day is not None and add_years(dob, years) <= day
+    """The child is ``years`` old or more on ``day`` (born 29 February: birthday
+    on 28 February in a common year, as the DfE's date offsets count)."""
+    if dob is None or day is None:
+        return False
+    gap = day.year - dob.year
+    if gap != years:
+        return gap > years
+    month, dd = dob.month, dob.day
+    if month == 2 and dd == 29 and not _leap(day.year):
+        dd = 28
+    return (day.month, day.day) >= (month, dd)
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)

@@ -25,8 +25,10 @@ table is made:
 * **PrevPerm** ``ssd_cla_previous_permanence`` for children who started to be
   looked after in the year.
 * **Missing** ``ssd_missing`` episodes in the year.
-* **SWEpisodes** ``ssd_involvements`` of the year (the reason for a change is
-  the one the previous involvement ended with).
+* **SWEpisodes** the social worker involvements (``ssd_involvements``) of the
+  year; SW_ID the worker's Social Work England registration number, else XX
+  and their id; the reason for a change the one the previous involvement
+  ended with.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from casebook.record.models import (
     Mother,
     Permanence,
     Person,
+    Professional,
     SdqScore,
     Send,
 )
@@ -66,6 +69,8 @@ from .spec import format_date as fd
 
 #: The record's worker change reasons → the 903's SW_REASON.
 SW_REASON = {"LEFT": "LEFTRL", "TRANSFER": "TSPROC", "CHANGE": "MANAGE", "CLOSED": "OTHERS"}
+#: Involvement roles that are a child's social worker (SWEpisodes).
+SOCIAL_WORKER_ROLES = ("Allocated social worker",)
 
 _CHUNK = 500
 
@@ -150,11 +155,15 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
     people = {
         p.pers_person_id: p
         for (p,) in each(
-            lambda ids: select(Person).where(Person.pers_person_id.in_(ids), Person.cb_status == ACTIVE)
+            lambda ids: select(Person).where(
+                Person.pers_person_id.in_(ids), Person.cb_status == ACTIVE
+            )
         )
     }
     upn: dict[str, str] = {}
-    for s in each(lambda ids: select(Send).where(Send.send_person_id.in_(ids), Send.cb_status == ACTIVE)):
+    for s in each(
+        lambda ids: select(Send).where(Send.send_person_id.in_(ids), Send.cb_status == ACTIVE)
+    ):
         s = s[0]
         value = s.send_upn or s.send_upn_unknown
         if value and (s.send_person_id not in upn or s.send_upn):
@@ -175,7 +184,11 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
     ):
         if ls.lega_legal_status_start_date:
             legal[ls.lega_person_id].append(
-                (ls.lega_legal_status_start_date, ls.lega_legal_status_end_date, ls.lega_legal_status)
+                (
+                    ls.lega_legal_status_start_date,
+                    ls.lega_legal_status_end_date,
+                    ls.lega_legal_status,
+                )
             )
     homes: dict[str, list[tuple[date, str]]] = defaultdict(list)
     for (a,) in each(
@@ -186,21 +199,28 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
         )
     ):
         if a.addr_address_postcode:
-            homes[a.addr_person_id].append((a.addr_address_start_date or date.min, a.addr_address_postcode))
+            homes[a.addr_person_id].append(
+                (a.addr_address_start_date or date.min, a.addr_address_postcode)
+            )
 
     def legal_on(pid: str, day: date) -> str | None:
         found = None
         for s, e, code in legal.get(pid, ()):
-            if s <= day and (e is None or e > day or s == day):
-                if found is None or s >= found[0]:
-                    found = (s, code)
+            if (s <= day and (e is None or e > day or s == day)) and (
+                found is None or s >= found[0]
+            ):
+                found = (s, code)
         return found[1] if found else None
 
     def home_on(pid: str, day: date) -> str | None:
+        """The home postcode when the episode began (else the earliest known)."""
         best = None
-        for s, pc in homes.get(pid, ()):
+        known = homes.get(pid, ())
+        for s, pc in known:
             if s <= day and (best is None or s >= best[0]):
                 best = (s, pc)
+        if best is None and known:
+            best = min(known)
         return best[1] if best else None
 
     data = Data903(year)
@@ -221,11 +241,15 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
             mother = "1" if pid in first_child else "0"
         t["Header"].append(
             dict(
-                CHILD=pid, SEX=sex, DOB=fd(p.pers_dob), ETHNIC=p.pers_ethnicity,
-                UPN=upn.get(pid), MOTHER=mother,
+                CHILD=pid,
+                SEX=sex,
+                DOB=fd(p.pers_dob),
+                ETHNIC=p.pers_ethnicity,
+                UPN=upn.get(pid),
+                MOTHER=mother,
                 MC_DOB=fd(first_child.get(pid)) if mother == "1" else None,
             )
-        )  # fmt: skip
+        )
 
     cla_ids: dict[str, set[str]] = defaultdict(set)
     for e, pl in sorted(
@@ -236,22 +260,29 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
         if e.clae_cla_id:
             cla_ids[pid].add(e.clae_cla_id)
         change = None
-        if pl is not None and pl.clap_cla_placement_end_date is not None:
-            if pl.clap_cla_placement_end_date == e.clae_cla_episode_ceased_date:
-                change = pl.clap_cla_placement_change_reason
+        if (
+            pl is not None
+            and pl.clap_cla_placement_end_date is not None
+            and pl.clap_cla_placement_end_date == e.clae_cla_episode_ceased_date
+        ):
+            change = pl.clap_cla_placement_change_reason
         t["Episodes"].append(
             dict(
-                CHILD=pid, DECOM=fd(day), RNE=e.clae_cla_episode_start_reason,
-                LS=legal_on(pid, day), CIN=e.clae_cla_primary_need_code,
+                CHILD=pid,
+                DECOM=fd(day),
+                RNE=e.clae_cla_episode_start_reason,
+                LS=legal_on(pid, day),
+                CIN=e.clae_cla_primary_need_code,
                 PLACE=pl.clap_cla_placement_type if pl else None,
                 PLACE_PROVIDER=pl.clap_cla_placement_provider if pl else None,
                 DEC=fd(e.clae_cla_episode_ceased_date),
                 REC=e.clae_cla_episode_ceased_reason,
-                REASON_PLACE_CHANGE=change, HOME_POST=home_on(pid, day),
+                REASON_PLACE_CHANGE=change,
+                HOME_POST=home_on(pid, day),
                 PL_POST=pl.clap_cla_placement_postcode if pl else None,
                 URN=pl.clap_cla_placement_urn if pl else None,
             )
-        )  # fmt: skip
+        )
 
     # reviews of the year, through the periods of care
     all_cla = sorted({c for s in cla_ids.values() for c in s})
@@ -269,9 +300,13 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
                 continue
             pid = owner[rv.clar_cla_id]
             t["Reviews"].append(
-                dict(CHILD=pid, DOB=dob_of(pid), REVIEW=fd(rv.clar_cla_review_date),
-                     REVIEW_CODE=rv.clar_cla_review_participation)
-            )  # fmt: skip
+                dict(
+                    CHILD=pid,
+                    DOB=dob_of(pid),
+                    REVIEW=fd(rv.clar_cla_review_date),
+                    REVIEW_CODE=rv.clar_cla_review_participation,
+                )
+            )
 
     for (im,) in each(
         lambda ids: select(ImmigrationStatus).where(
@@ -281,17 +316,20 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
         )
     ):
         pid = im.immi_person_id
-        if pid in care_set:
+        ended = im.immi_immigration_status_end_date
+        if pid in care_set and (ended is None or ended >= start):
             p = people.get(pid)
             t["UASC"].append(
-                dict(CHILD=pid, SEX=_sex(p.pers_sex, year) if p else None, DOB=dob_of(pid),
-                     DUC=fd(im.immi_immigration_status_end_date))
-            )  # fmt: skip
+                dict(
+                    CHILD=pid,
+                    SEX=_sex(p.pers_sex, year) if p else None,
+                    DOB=dob_of(pid),
+                    DUC=fd(im.immi_immigration_status_end_date),
+                )
+            )
 
     # OC2: children looked after for the 12 months to 31 March
-    data.tables["Episodes"] = [
-        Data903.make_row("Episodes", r) for r in t["Episodes"]
-    ]
+    data.tables["Episodes"] = [Data903.make_row("Episodes", r) for r in t["Episodes"]]
     cla12 = sorted(data.looked_after_12_months)
     _oc2(run, t, cla12, people, start, end)
 
@@ -299,10 +337,15 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
         accom = cl.clea_care_leaver_accommodation
         if accom and len(accom) == 1:
             accom += "1" if (cl.clea_care_leaver_accom_suitable or "Y").upper() == "Y" else "2"
+        in_touch = cl.clea_care_leaver_in_touch
+        activity = cl.clea_care_leaver_activity
+        if in_touch in ("DIED", "RHOM"):  # the return codes both 0 then
+            activity = accom = "0"
+        elif in_touch is not None:
+            activity, accom = activity or "0", accom or "0"
         t["OC3"].append(
-            dict(CHILD=pid, DOB=dob_of(pid), IN_TOUCH=cl.clea_care_leaver_in_touch,
-                 ACTIV=cl.clea_care_leaver_activity, ACCOM=accom)
-        )  # fmt: skip
+            dict(CHILD=pid, DOB=dob_of(pid), IN_TOUCH=in_touch, ACTIV=activity, ACCOM=accom)
+        )
 
     adopted = {
         r["CHILD"]: r
@@ -319,23 +362,35 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
             continue
         if pid in adopted:
             t["AD1"].append(
-                dict(CHILD=pid, DOB=dob_of(pid), DATE_INT=fd(pm.perm_adm_decision_date),
-                     DATE_MATCH=fd(pm.perm_matched_date),
-                     FOSTER_CARE=_flag01(pm.perm_adopted_by_carer_flag),
-                     NB_ADOPTR=pm.perm_number_of_adopters, SEX_ADOPTR=pm.perm_adopter_sex,
-                     LS_ADOPTR=pm.perm_adopter_legal_status)
-            )  # fmt: skip
+                dict(
+                    CHILD=pid,
+                    DOB=dob_of(pid),
+                    DATE_INT=fd(pm.perm_adm_decision_date),
+                    DATE_MATCH=fd(pm.perm_matched_date),
+                    FOSTER_CARE=_flag01(pm.perm_adopted_by_carer_flag),
+                    NB_ADOPTR=pm.perm_number_of_adopters,
+                    SEX_ADOPTR=pm.perm_adopter_sex,
+                    LS_ADOPTR=pm.perm_adopter_legal_status,
+                )
+            )
         if pm.perm_adm_decision_date is not None:
             ceased, reason = pm.perm_decision_reversed_date, pm.perm_decision_reversed_reason
             if ceased is None and pid in adopted:
                 ceased, reason = spec.parse_date(adopted[pid]["DEC"]), adopted[pid]["REC"]
             t["PlacedAdoption"].append(
-                dict(CHILD=pid, DOB=dob_of(pid), DATE_PLACED=fd(pm.perm_adm_decision_date),
-                     DATE_PLACED_CEASED=fd(ceased), REASON_PLACED_CEASED=reason)
-            )  # fmt: skip
+                dict(
+                    CHILD=pid,
+                    DOB=dob_of(pid),
+                    DATE_PLACED=fd(pm.perm_adm_decision_date),
+                    DATE_PLACED_CEASED=fd(ceased),
+                    REASON_PLACED_CEASED=reason,
+                )
+            )
 
     starters = {
-        r["CHILD"] for r in t["Episodes"] if r["RNE"] == "S" and spec.parse_date(r["DECOM"]) >= start
+        r["CHILD"]
+        for r in t["Episodes"]
+        if r["RNE"] == "S" and spec.parse_date(r["DECOM"]) >= start
     }
     for (pp,) in each(
         lambda ids: select(ClaPreviousPermanence).where(
@@ -345,11 +400,14 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
     ):
         if pp.lapp_person_id in starters:
             t["PrevPerm"].append(
-                dict(CHILD=pp.lapp_person_id, DOB=dob_of(pp.lapp_person_id),
-                     PREV_PERM=pp.lapp_previous_permanence_option,
-                     LA_PERM=pp.lapp_previous_permanence_la,
-                     DATE_PERM=pp.lapp_previous_permanence_order_date)
-            )  # fmt: skip
+                dict(
+                    CHILD=pp.lapp_person_id,
+                    DOB=dob_of(pp.lapp_person_id),
+                    PREV_PERM=pp.lapp_previous_permanence_option,
+                    LA_PERM=pp.lapp_previous_permanence_la,
+                    DATE_PERM=pp.lapp_previous_permanence_order_date,
+                )
+            )
 
     for (ms,) in each(
         lambda ids: select(Missing).where(
@@ -364,39 +422,55 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
     ):
         if ms.miss_person_id in care_set:
             t["Missing"].append(
-                dict(CHILD=ms.miss_person_id, DOB=dob_of(ms.miss_person_id),
-                     MISSING=ms.miss_missing_episode_type,
-                     MIS_START=fd(ms.miss_missing_episode_start_date),
-                     MIS_END=fd(ms.miss_missing_episode_end_date))
-            )  # fmt: skip
+                dict(
+                    CHILD=ms.miss_person_id,
+                    DOB=dob_of(ms.miss_person_id),
+                    MISSING=ms.miss_missing_episode_type,
+                    MIS_START=fd(ms.miss_missing_episode_start_date),
+                    MIS_END=fd(ms.miss_missing_episode_end_date),
+                )
+            )
 
     if year >= 2024:
-        by_child: dict[str, list[Involvement]] = defaultdict(list)
-        for (iv,) in each(
-            lambda ids: select(Involvement).where(
-                Involvement.invo_person_id.in_(ids),
-                Involvement.cb_status == ACTIVE,
-                Involvement.invo_involvement_start_date <= end,
-                or_(
-                    Involvement.invo_involvement_end_date.is_(None),
-                    Involvement.invo_involvement_end_date >= start,
-                ),
+        by_child: dict[str, list[tuple[Involvement, str | None]]] = defaultdict(list)
+        for iv, reg in each(
+            lambda ids: (
+                select(Involvement, Professional.prof_social_worker_registration_no)
+                .outerjoin(
+                    Professional,
+                    Professional.prof_professional_id == Involvement.invo_professional_id,
+                )
+                .where(
+                    Involvement.invo_person_id.in_(ids),
+                    Involvement.cb_status == ACTIVE,
+                    Involvement.invo_professional_role_id.in_(SOCIAL_WORKER_ROLES),
+                    Involvement.invo_involvement_start_date <= end,
+                    or_(
+                        Involvement.invo_involvement_end_date.is_(None),
+                        Involvement.invo_involvement_end_date >= start,
+                    ),
+                )
             )
         ):
             if iv.invo_person_id in care_set and iv.invo_involvement_start_date:
-                by_child[iv.invo_person_id].append(iv)
+                by_child[iv.invo_person_id].append((iv, reg))
         for pid in sorted(by_child):
             prev = None
-            for iv in sorted(by_child[pid], key=lambda i: i.invo_involvement_start_date):
+            for iv, reg in sorted(by_child[pid], key=lambda x: x[0].invo_involvement_start_date):
                 reason = None
                 if prev is not None:
                     why = prev.invo_worker_change_reason
                     reason = why if why in spec.SW_REASON else SW_REASON.get(why or "", "OTHERS")
                 t["SWEpisodes"].append(
-                    dict(CHILD=pid, DOB=dob_of(pid), SW_ID=iv.invo_professional_id,
-                         SW_DECOM=fd(iv.invo_involvement_start_date),
-                         SW_DEC=fd(iv.invo_involvement_end_date), SW_REASON=reason)
-                )  # fmt: skip
+                    dict(
+                        CHILD=pid,
+                        DOB=dob_of(pid),
+                        SW_ID=reg or f"XX{iv.invo_professional_id}",
+                        SW_DECOM=fd(iv.invo_involvement_start_date),
+                        SW_DEC=fd(iv.invo_involvement_end_date),
+                        SW_REASON=reason,
+                    )
+                )
                 prev = iv
 
     for name, rows in t.items():
@@ -421,11 +495,16 @@ def _oc2(run, t, cla12: list[str], people, start: date, end: date) -> None:
             select(SdqScore).where(SdqScore.csdq_person_id.in_(chunk), SdqScore.cb_status == ACTIVE)
         ).all():
             d = s.csdq_sdq_completed_date
-            if d and start <= d <= end:
-                if s.csdq_person_id not in sdq or d > sdq[s.csdq_person_id][0]:
-                    sdq[s.csdq_person_id] = (d, s.csdq_sdq_score, s.csdq_sdq_reason)
+            if (
+                d
+                and start <= d <= end
+                and (s.csdq_person_id not in sdq or d > sdq[s.csdq_person_id][0])
+            ):
+                sdq[s.csdq_person_id] = (d, s.csdq_sdq_score, s.csdq_sdq_reason)
         for (h,) in run(
-            select(ClaHealth).where(ClaHealth.clah_person_id.in_(chunk), ClaHealth.cb_status == ACTIVE)
+            select(ClaHealth).where(
+                ClaHealth.clah_person_id.in_(chunk), ClaHealth.cb_status == ACTIVE
+            )
         ).all():
             d = h.clah_health_check_date
             if d and start <= d <= end and (h.clah_health_check_status or "DONE").upper() == "DONE":
@@ -458,23 +537,29 @@ def _oc2(run, t, cla12: list[str], people, start: date, end: date) -> None:
         p = people.get(pid)
         dob = p.pers_dob if p else None
         d, score, reason = sdq.get(pid, (None, None, None))
-        four_to_16 = at_least(dob, 4, start) and not at_least(dob, 17, end)
-        if four_to_16 and score is None and reason is None:
+        # an SDQ is due for a child aged 4 to 16 at some time in the year
+        due = at_least(dob, 4, end) and not at_least(dob, 17, start)
+        if due and score is None and reason is None:
             reason = "SDQ5"  # not completed for another reason
-        if not four_to_16:
+        if not due:
             score = reason = None
         checks = health.get(pid, set())
         sm, received = misuse.get(pid, ("0", None))
         t["OC2"].append(
             dict(
-                CHILD=pid, DOB=spec.format_date(dob), SDQ_SCORE=score, SDQ_REASON=reason,
+                CHILD=pid,
+                DOB=spec.format_date(dob),
+                SDQ_SCORE=score,
+                SDQ_REASON=reason,
                 CONVICTED=("1" if pid in convicted else "0") if at_least(dob, 10, end) else None,
                 HEALTH_CHECK=("1" if "HEALTH_ASSESSMENT" in checks else "0")
-                if dob and not at_least(dob, 5, end) else None,
+                if dob and not at_least(dob, 5, end)
+                else None,
                 IMMUNISATIONS=immunised.get(pid, "0"),
                 TEETH_CHECK="1" if "DENTAL" in checks else "0",
                 HEALTH_ASSESSMENT="1" if "HEALTH_ASSESSMENT" in checks else "0",
-                SUBSTANCE_MISUSE=sm, INTERVENTION_RECEIVED=received,
+                SUBSTANCE_MISUSE=sm,
+                INTERVENTION_RECEIVED=received,
                 INTERVENTION_OFFERED=("1" if received == "0" else None),
             )
-        )  # fmt: skip
+        )

@@ -23,8 +23,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from casebook.access import log
-from casebook.access.policy import User, can_see_child, visible_children
-from casebook.access.roles import Action, Role
+from casebook.access.policy import User, allowed, can_see_child, visible_children
+from casebook.access.roles import PERMISSIONS, ROLE_TITLES, Action
 from casebook.record import services
 from casebook.record.child_summary import child_summary
 from casebook.record.chronology import KINDS, chronology
@@ -137,8 +137,19 @@ def check_date(day: date | None, field: str, today: date) -> Problem | None:
 
 
 def may_record_oversight(user: User) -> bool:
-    """Management oversight notes are a team manager's."""
-    return user.role is Role.TEAM_MANAGER
+    """Management oversight is for whoever may oversee (``Action.OVERSEE``): the same
+    permission as the management oversight step. The notes pages also need
+    ``edit_child``, so there it is the roles with both (:data:`OVERSIGHT_NOTE_ROLES`);
+    a head of service (oversee without edit_child) records oversight as the step."""
+    return allowed(user, Action.OVERSEE)
+
+
+#: Who may add an oversight note on the notes pages, in words ("team manager").
+OVERSIGHT_NOTE_ROLES = " or ".join(
+    ROLE_TITLES[role].lower()
+    for role, actions in PERMISSIONS.items()
+    if {Action.EDIT_CHILD, Action.OVERSEE} <= actions
+)
 
 
 def find_duplicates(
@@ -195,12 +206,14 @@ def add_case_note(
     note_type: str,
     text: str,
 ) -> CaseNote:
-    """Add a case note (or, for a team manager, a management oversight note)."""
+    """Add a case note (or, for someone who may oversee, a management oversight note)."""
     problems = []
     if note_type not in NOTE_TYPES:
         problems.append(Problem("note_type", f"there is no type of note called {note_type!r}"))
     elif note_type == "oversight" and not may_record_oversight(user):
-        problems.append(Problem("note_type", "only a team manager can record management oversight"))
+        problems.append(
+            Problem("note_type", f"only a {OVERSIGHT_NOTE_ROLES} can record management oversight")
+        )
     if problem := check_date(note_date, "note_date", date.today()):
         problems.append(problem)
     if not text.strip():

@@ -37,6 +37,8 @@ router = APIRouter()
 LIST = "list"  # the access log's action for a list of children shown
 #: Months of trend on the scorecard's sparklines.
 SPARK_MONTHS = 12
+#: Months of trend on a measure's own page (``?months=`` up to six years).
+TREND_MONTHS = 24
 GROUPINGS = ("team", "worker", "locality")
 
 # --------------------------------------------------------------------------- shared reads
@@ -140,6 +142,51 @@ def drill(
     finally:
         source.close()
     return suppression.present(whole, user.role), found
+
+
+def measure_trend(
+    db: Session, user: User, measure_id: str, end: date, months: int
+) -> list[tuple[date, Any]]:
+    """One measure month by month (up to six years), each figure as this user may see it."""
+    from casebook.performance.engine import compute
+
+    source = source_for(db)
+
+    def one(start: date, last: date) -> dict[str, tuple]:
+        (r,) = compute(source, last, start, measures=[measure_id])
+        return {measure_id: (r.value, r.numerator, r.denominator, str(r.unit))}
+
+    try:
+        series = trends.monthly(one, end, months, (*cache_key(db), measure_id))
+    finally:
+        source.close()
+    shown = []
+    for month, values in series:
+        value, numerator, denominator, unit = values[measure_id]
+        figure = _Figure(measure_id, value, numerator, denominator, unit)
+        shown.append((month, suppression.present(figure, user.role).value))
+    return shown
+
+
+@dataclass(frozen=True)
+class _Figure:
+    id: str
+    value: Any
+    numerator: Any
+    denominator: Any
+    unit: str
+
+
+def trend_chart_uri(title: str, series: list[tuple[date, Any]], unit: str) -> str:
+    """The trend as a matplotlib chart in a data URI (the CSP allows data: images)."""
+    import base64
+
+    from casebook.performance import charts
+
+    values = [v if isinstance(v, int | float) else None for _, v in series]
+    fig = charts.trend_chart(title, [m for m, _ in series], values, unit=unit, show_title=False)
+    svg = charts.to_svg(fig)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -316,6 +363,7 @@ def measure_page(
     period: str = "",
     team: str = "",
     by: str = "",
+    months: int = TREND_MONTHS,
 ) -> Response:
     chosen = read_period(period)
     team = team.replace("\x00", "").strip() or None
@@ -323,6 +371,8 @@ def measure_page(
     whole, rows = drill(db, user, measure_id, chosen, team=team, by=by)
     measure = measure_ids()[measure_id]
     team_name = _names(db, "team").get(team, team) if team else None
+    months = max(1, min(months, trends.MAX_MONTHS))
+    series = measure_trend(db, user, measure_id, chosen.end, months) if not team else []
     return render(
         request,
         "performance/measure.html",
@@ -336,6 +386,9 @@ def measure_page(
             "team": team,
             "team_name": team_name,
             "fmt": trends.fmt,
+            "series": series,
+            "months": months,
+            "chart": trend_chart_uri(measure.title, series, str(measure.unit)) if series else None,
         },
     )
 

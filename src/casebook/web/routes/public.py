@@ -23,10 +23,16 @@ router = APIRouter()
 
 @router.get("/public")
 def index(request: Request, db: DbSession) -> Response:
+    feed = str(request.base_url).rstrip("/") + "/public/meetings.ics"
     return render(
         request,
         "public/index.html",
-        {"title": "Council meetings", "meetings": public_site.public_meetings(db)},
+        {
+            "title": "Council meetings",
+            "meetings": public_site.public_meetings(db),
+            "feed": feed,
+            "webcal": "webcal://" + feed.split("://", 1)[1],
+        },
     )
 
 

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from casebook.access.roles import Action
-from casebook.record.errors import Invalid
+from casebook.record.errors import Invalid, Problem
 from casebook.scrutiny import actions as actions_service
 from casebook.scrutiny import (
     agenda,
@@ -26,6 +26,7 @@ from casebook.scrutiny import (
     documents,
     meetings,
     minutes,
+    pack_import,
     reports,
     roll,
     views,
@@ -56,6 +57,8 @@ VIEW = [Depends(requires(Action.SCRUTINY_VIEW))]
 MANAGE = [Depends(requires(Action.SCRUTINY_MANAGE)), Depends(csrf_protect)]
 #: Most uploads are far smaller; the service refuses anything over its limit.
 UPLOAD_READ_LIMIT = documents.MAX_BYTES + 1
+#: An agenda pack as text is well under this.
+PACK_READ_LIMIT = 5 * 1024 * 1024
 
 OPTIONS = {
     "kinds": [(k, k.replace("_", " ").capitalize()) for k in BODY_KINDS],
@@ -164,6 +167,47 @@ def save_settings(request: Request, db: DbSession, user: CurrentUser, form: Form
         lambda _: "/scrutiny",
         lambda errors: _dashboard(request, db, form, errors, 422),
     )
+
+
+@router.post("/scrutiny/import", dependencies=MANAGE)
+async def import_pack(request: Request, db: DbSession, user: CurrentUser) -> Response:
+    """Import an agenda pack (text), as ``casebook scrutiny import-pack`` does."""
+    form = await request.form()
+    try:
+        upload = form.get("import-file")
+        data, filename = b"", "pack.txt"
+        if upload is not None and not isinstance(upload, str):
+            filename = documents.safe_filename(upload.filename or filename)
+            data = await upload.read(PACK_READ_LIMIT)
+    finally:
+        await form.close()
+
+    def run() -> Any:
+        if not data:
+            raise Invalid([Problem("file", "choose the agenda pack (a text file)")])
+        if len(data) >= PACK_READ_LIMIT:
+            raise Invalid([Problem("file", "is too big for an agenda pack (over 5 MB of text)")])
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Invalid([Problem("file", "must be text (UTF-8)")]) from None
+        return pack_import.import_pack(db, text, actor=user.username, source=filename)
+
+    def page(errors: FormErrors) -> Response:
+        return _dashboard(request, db, {}, errors, 422)
+
+    try:
+        result = run()
+    except Invalid as exc:
+        errors = FormErrors()
+        for problem in exc.problems:
+            where = f"{problem.file}, line {problem.row}: " if problem.row else ""
+            errors.setdefault("import-file", "")
+            errors["import-file"] += ("; " if errors["import-file"] else "") + (
+                where + labelled_message(problem.field.replace("_", " ").capitalize(), problem)
+            )
+        return page(errors)
+    return RedirectResponse(f"/scrutiny/meetings/{result.meeting.id}", status_code=303)
 
 
 # --------------------------------------------------------------------------- a body

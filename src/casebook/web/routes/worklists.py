@@ -295,21 +295,25 @@ def _worklist_page(
             "reasons": [(r, REASON_LABELS.get(r, r)) for r in CHANGE_REASONS],
             "first_rows": first_rows,
             "errors": errors or FormErrors(),
-            "message": message or _allocated_message(values),
+            "message": message,
+            "success": _allocated_message(values, found),
             "values": values,
         },
         status_code=status,
     )
 
 
-def _allocated_message(values: Mapping[str, str]) -> str | None:
+def _allocated_message(values: Mapping[str, str], found: worklists.Worklist) -> str | None:
+    """After an allocation, name the child (one on this list, never any text sent)."""
     child = values.get("allocated")
-    return f"Child {child} allocated." if child else None
+    return f"Child {child} allocated." if child and child in found.children else None
 
 
 @router.get("/worklists", dependencies=[Depends(requires(Action.WORKLISTS))])
-def worklists_home() -> Response:
-    return RedirectResponse("/worklists/mine", status_code=303)
+def worklists_home(user: CurrentUser) -> Response:
+    """Managers start from their team's list, workers from their own children."""
+    mine = user.professional_id or not allowed(user, Action.OVERSEE)
+    return RedirectResponse("/worklists/mine" if mine else "/worklists/team", status_code=303)
 
 
 @router.get("/worklists/mine", dependencies=[Depends(requires(Action.WORKLISTS))])

@@ -17,18 +17,44 @@ _AD1_ITEMS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR"
 
 date_rule("112", "Date should be placed for adoption is not a valid date.", A, "DATE_INT")
 date_rule("113", "Date matching child and adopter(s) is not a valid date.", A, "DATE_MATCH")
-code_rule("114", "Data entry to record the status of former carer(s) of an adopted child is "
-          "invalid.", A, "FOSTER_CARE", spec.ZERO_ONE)  # fmt: skip
-code_rule("175", "The number of adopter(s) code is not a valid code.", A, "NB_ADOPTR",
-          spec.NB_ADOPTR)  # fmt: skip
-code_rule("176", "The gender of adopter(s) at the date of adoption code is not a valid code.", A,
-          "SEX_ADOPTR", spec.SEX_ADOPTR)  # fmt: skip
-code_rule("177", "The legal status of adopter(s) at the date of adoption code is not a valid "
-          "code.", A, "LS_ADOPTR", spec.LS_ADOPTR)  # fmt: skip
-date_rule("115", "Date of Local Authority's (LA) decision that a child should be placed for "
-          "adoption is not a valid date.", P, "DATE_PLACED")  # fmt: skip
-code_rule("116", "Reason for ceasing to be placed for adoption is not valid.", P,
-          "REASON_PLACED_CEASED", spec.REASON_PLACED_CEASED)  # fmt: skip
+code_rule(
+    "114",
+    "Data entry to record the status of former carer(s) of an adopted child is invalid.",
+    A,
+    "FOSTER_CARE",
+    spec.ZERO_ONE,
+)
+code_rule(
+    "175", "The number of adopter(s) code is not a valid code.", A, "NB_ADOPTR", spec.NB_ADOPTR
+)
+code_rule(
+    "176",
+    "The gender of adopter(s) at the date of adoption code is not a valid code.",
+    A,
+    "SEX_ADOPTR",
+    spec.SEX_ADOPTR,
+)
+code_rule(
+    "177",
+    "The legal status of adopter(s) at the date of adoption code is not a valid code.",
+    A,
+    "LS_ADOPTR",
+    spec.LS_ADOPTR,
+)
+date_rule(
+    "115",
+    "Date of Local Authority's (LA) decision that a child should be placed for "
+    "adoption is not a valid date.",
+    P,
+    "DATE_PLACED",
+)
+code_rule(
+    "116",
+    "Reason for ceasing to be placed for adoption is not valid.",
+    P,
+    "REASON_PLACED_CEASED",
+    spec.REASON_PLACED_CEASED,
+)
 
 
 def _adopted_in_year(data: Data903) -> dict[str, Row]:
@@ -129,17 +155,21 @@ _adopters(
     "If reporting that the number of person(s) adopting the looked after child is two adopters "
     "then the code should only be MM, FF or MF. MM = the adopting couple are both males; FF = the "
     "adopting couple are both females; MF = The adopting couple are male and female.",
-    lambda r: "SEX_ADOPTR"
-    if r["NB_ADOPTR"] == "2" and r["SEX_ADOPTR"] not in (None, "MM", "FF", "MF")
-    else None,
+    lambda r: (
+        "SEX_ADOPTR"
+        if r["NB_ADOPTR"] == "2" and r["SEX_ADOPTR"] not in (None, "MM", "FF", "MF")
+        else None
+    ),
 )
 _adopters(
     "513",
     "If reporting that the number of person(s) adopting the looked after child is one adopter "
     "then the code should only be M1 or F1.",
-    lambda r: "SEX_ADOPTR"
-    if r["NB_ADOPTR"] == "1" and r["SEX_ADOPTR"] not in (None, "M1", "F1")
-    else None,
+    lambda r: (
+        "SEX_ADOPTR"
+        if r["NB_ADOPTR"] == "1" and r["SEX_ADOPTR"] not in (None, "M1", "F1")
+        else None
+    ),
 )
 _adopters(
     "514",
@@ -151,23 +181,29 @@ _adopters(
     "515",
     "Data entry on the legal status of adopters shows couple adopting but data entry for the "
     "numbers of adopters shows it as a single adopter.",
-    lambda r: "NB_ADOPTR"
-    if r["LS_ADOPTR"] in ("L11", "L12", "L2", "L3", "L4") and r["NB_ADOPTR"] == "1"
-    else None,
+    lambda r: (
+        "NB_ADOPTR"
+        if r["LS_ADOPTR"] in ("L11", "L12", "L2", "L3", "L4") and r["NB_ADOPTR"] == "1"
+        else None
+    ),
 )
 _adopters(
     "518",
     "If reporting legal status of adopters is L4 then the genders of adopters should be coded as "
     "MM or FF. MM = the adopting couple are both males. FF = the adopting couple are both females.",
-    lambda r: "SEX_ADOPTR" if r["LS_ADOPTR"] == "L4" and r["SEX_ADOPTR"] not in ("MM", "FF") else None,
+    lambda r: (
+        "SEX_ADOPTR" if r["LS_ADOPTR"] == "L4" and r["SEX_ADOPTR"] not in ("MM", "FF") else None
+    ),
 )
 _adopters(
     "519",
     "Data entered on the legal status of adopters shows civil partnership couple, but data "
     "entered on genders of adopters does not show it as a couple.",
-    lambda r: "SEX_ADOPTR"
-    if r["LS_ADOPTR"] == "L2" and r["SEX_ADOPTR"] not in ("MM", "FF", "MF")
-    else None,
+    lambda r: (
+        "SEX_ADOPTR"
+        if r["LS_ADOPTR"] == "L2" and r["SEX_ADOPTR"] not in ("MM", "FF", "MF")
+        else None
+    ),
 )
 _adopters(
     "520",
@@ -316,8 +352,11 @@ def _579(data: Data903) -> Iterator[Failure]:
 
 
 def _order_without_decision(code: str, ls: str, message: str) -> None:
-    @rule(code, message, ["Episodes.LS", "PlacedAdoption.DATE_PLACED",
-                          "PlacedAdoption.DATE_PLACED_CEASED"])  # fmt: skip
+    @rule(
+        code,
+        message,
+        ["Episodes.LS", "PlacedAdoption.DATE_PLACED", "PlacedAdoption.DATE_PLACED_CEASED"],
+    )
     def check(data: Data903) -> Iterator[Failure]:
         if not data.has(P):
             return
@@ -335,15 +374,17 @@ def _order_without_decision(code: str, ls: str, message: str) -> None:
 
 
 _order_without_decision(
-    "553", "E1",
+    "553",
+    "E1",
     "Placement order has been granted but there is no date of decision that the child should be "
     "placed for adoption.",
-)  # fmt: skip
+)
 _order_without_decision(
-    "555", "D1",
+    "555",
+    "D1",
     "Freeing order has been granted but there is no date of decision that the child should be "
     "placed for adoption.",
-)  # fmt: skip
+)
 
 
 @rule(
@@ -393,9 +434,12 @@ def _1003(data: Data903) -> Iterator[Failure]:
 def _558(data: Data903) -> Iterator[Failure]:
     adopted = {r["CHILD"] for r in data.rows("Episodes") if r["REC"] in ("E11", "E12")}
     for r in data.rows(P):
-        if r["CHILD"] in adopted and r["DATE_PLACED_CEASED"] is not None:
-            if r["REASON_PLACED_CEASED"] not in ("E11", "E12"):
-                yield fail(P, r, "DATE_PLACED_CEASED")
+        if (
+            r["CHILD"] in adopted
+            and r["DATE_PLACED_CEASED"] is not None
+            and r["REASON_PLACED_CEASED"] not in ("E11", "E12")
+        ):
+            yield fail(P, r, "DATE_PLACED_CEASED")
 
 
 @rule(
@@ -405,13 +449,15 @@ def _558(data: Data903) -> Iterator[Failure]:
     ["PlacedAdoption.DATE_PLACED_CEASED", "PlacedAdoption.REASON_PLACED_CEASED", "AD1.DATE_INT"],
 )
 def _525(data: Data903) -> Iterator[Failure]:
-    adopters = {
-        r["CHILD"] for r in data.rows(A) if any(r[c] is not None for c in _AD1_ITEMS)
-    }
+    adopters = {r["CHILD"] for r in data.rows(A) if any(r[c] is not None for c in _AD1_ITEMS)}
     for r in data.rows(P):
         reason = r["REASON_PLACED_CEASED"]
-        if reason and reason.startswith("RD") and r["CHILD"] in adopters:
-            if not any(
+        if (
+            reason
+            and reason.startswith("RD")
+            and r["CHILD"] in adopters
+            and not any(
                 p["DATE_PLACED_CEASED"] is None for p in data.by_child(P).get(r["CHILD"], ())
-            ):
-                yield fail(P, r, "REASON_PLACED_CEASED")
+            )
+        ):
+            yield fail(P, r, "REASON_PLACED_CEASED")

@@ -19,17 +19,27 @@ E = "Episodes"
 date_rule("141", "Date episode began is not a valid date.", E, "DECOM")
 date_rule("147", "Date episode ceased is not a valid date.", E, "DEC")
 code_rule(
-    "143", "The reason for new episode code is not a valid code.", E, "RNE", spec.RNE,
+    "143",
+    "The reason for new episode code is not a valid code.",
+    E,
+    "RNE",
+    spec.RNE,
     required=True,
-)  # fmt: skip
+)
 code_rule("144", "The legal status code is not a valid code.", E, "LS", spec.LS, required=True)
 code_rule("145", "Category of need code is not a valid code.", E, "CIN", spec.CIN, required=True)
 code_rule("146", "Placement type is not a valid code.", E, "PLACE", spec.PLACE, required=True)
 code_rule("149", "Reason episode ceased code is not valid.", E, "REC", spec.REC)
-code_rule("178", "Placement provider code is not a valid code.", E, "PLACE_PROVIDER",
-          spec.PLACE_PROVIDER)  # fmt: skip
-code_rule("1009", "Reason for placement change is not a valid code.", E, "REASON_PLACE_CHANGE",
-          spec.REASON_PLACE_CHANGE)  # fmt: skip
+code_rule(
+    "178", "Placement provider code is not a valid code.", E, "PLACE_PROVIDER", spec.PLACE_PROVIDER
+)
+code_rule(
+    "1009",
+    "Reason for placement change is not a valid code.",
+    E,
+    "REASON_PLACE_CHANGE",
+    spec.REASON_PLACE_CHANGE,
+)
 
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}$")
 
@@ -44,12 +54,18 @@ def _392c(data: Data903) -> Iterator[Failure]:
                 break
 
 
-def _episodes(data: Data903) -> Iterator[tuple[Row | None, Row, Row | None]]:
-    """Each episode with the child's one before and after it (in DECOM order)."""
-    for eps in data.episodes_by_child.values():
-        n = len(eps)
-        for i, r in enumerate(eps):
-            yield (eps[i - 1] if i else None), r, (eps[i + 1] if i + 1 < n else None)
+def _episodes(data: Data903) -> list[tuple[Row | None, Row, Row | None]]:
+    """Each episode with the child's one before and after it (in DECOM order),
+    worked out once per return."""
+    cached = data.__dict__.get("_episode_triples")
+    if cached is None:
+        cached = []
+        for eps in data.episodes_by_child.values():
+            n = len(eps)
+            for i, r in enumerate(eps):
+                cached.append(((eps[i - 1] if i else None), r, (eps[i + 1] if i + 1 < n else None)))
+        data.__dict__["_episode_triples"] = cached
+    return cached
 
 
 # ---------------------------------------------------------------- dates and sequence
@@ -93,8 +109,11 @@ def _356(data: Data903) -> Iterator[Failure]:
 )
 def _142(data: Data903) -> Iterator[Failure]:
     for _prev, r, nxt in _episodes(data):
-        if nxt is not None and r["DEC"] is None:
-            yield fail(E, r, "DEC")
+        if nxt is not None and r["DECOM"] is not None:
+            if r["DEC"] is None:
+                yield fail(E, r, "DEC")
+            elif r["REC"] is None:
+                yield fail(E, r, "REC")
 
 
 @rule(
@@ -108,9 +127,7 @@ def _501(data: Data903) -> Iterator[Failure]:
             yield fail(E, r, "DECOM")
 
 
-@rule(
-    "302", "First episode starts before child was born.", ["Episodes.DECOM", "Header.DOB"]
-)
+@rule("302", "First episode starts before child was born.", ["Episodes.DECOM", "Header.DOB"])
 def _302(data: Data903) -> Iterator[Failure]:
     for child, eps in data.episodes_by_child.items():
         dob = data.dob(child)
@@ -130,7 +147,7 @@ def _357(data: Data903) -> Iterator[Failure]:
     for eps in data.episodes_by_child.values():
         first = eps[0]
         d = first["DECOM_d"]
-        if d and d >= data.start and first["RNE"] is not None and first["RNE"] != "S":
+        if d and d >= data.start and first["RNE"] != "S":
             yield fail(E, first, "RNE")
 
 
@@ -171,9 +188,14 @@ def _432(data: Data903) -> Iterator[Failure]:
 )
 def _388(data: Data903) -> Iterator[Failure]:
     for _prev, r, nxt in _episodes(data):
-        if r["REC"] != "X1" or r["DEC_d"] is None:
+        rec, dec = r["REC"], r["DEC_d"]
+        if dec is None or rec is None:
             continue
-        if nxt is None or nxt["DECOM_d"] != r["DEC_d"]:
+        if nxt is None:
+            if rec == "X1":  # care ended, yet "a new episode begins"
+                yield fail(E, r, "REC")
+        elif nxt["DECOM_d"] is not None and (rec == "X1") != (nxt["DECOM_d"] == dec):
+            # X1 needs the next episode to start that day; a next episode that day needs X1
             yield fail(E, r, "REC")
 
 
@@ -197,42 +219,69 @@ def _placement(r: Row) -> tuple:
     "434",
     "Reason for new episode is that child's legal status has changed but not the placement, but "
     "this is not reflected in the episode data.",
-    ["Episodes.RNE", "Episodes.LS", "Episodes.PLACE", "Episodes.PL_POST", "Episodes.URN",
-     "Episodes.PLACE_PROVIDER"],
-)  # fmt: skip
+    [
+        "Episodes.RNE",
+        "Episodes.LS",
+        "Episodes.PLACE",
+        "Episodes.PL_POST",
+        "Episodes.URN",
+        "Episodes.PLACE_PROVIDER",
+    ],
+)
 def _434(data: Data903) -> Iterator[Failure]:
     for prev, r, _nxt in _episodes(data):
-        if prev is not None and r["RNE"] == "L":
-            if r["LS"] == prev["LS"] or _placement(r) != _placement(prev):
-                yield fail(E, r, "RNE")
+        if (
+            prev is not None
+            and r["RNE"] == "L"
+            and (r["LS"] == prev["LS"] or _placement(r) != _placement(prev))
+        ):
+            yield fail(E, r, "RNE")
 
 
 @rule(
     "435",
     "Reason for new episode is that child's placement has changed but not the legal status, but "
     "this is not reflected in the episode data recorded.",
-    ["Episodes.RNE", "Episodes.LS", "Episodes.PLACE", "Episodes.PL_POST", "Episodes.URN",
-     "Episodes.PLACE_PROVIDER"],
-)  # fmt: skip
+    [
+        "Episodes.RNE",
+        "Episodes.LS",
+        "Episodes.PLACE",
+        "Episodes.PL_POST",
+        "Episodes.URN",
+        "Episodes.PLACE_PROVIDER",
+    ],
+)
 def _435(data: Data903) -> Iterator[Failure]:
     for prev, r, _nxt in _episodes(data):
-        if prev is not None and r["RNE"] in ("P", "T"):
-            if r["LS"] != prev["LS"] or _placement(r) == _placement(prev):
-                yield fail(E, r, "RNE")
+        if (
+            prev is not None
+            and r["RNE"] in ("P", "T")
+            and (r["LS"] != prev["LS"] or _placement(r) == _placement(prev))
+        ):
+            yield fail(E, r, "RNE")
 
 
 @rule(
     "436",
     "Reason for new episode is that both child's placement and legal status have changed, but "
     "this is not reflected in the episode data.",
-    ["Episodes.RNE", "Episodes.LS", "Episodes.PLACE", "Episodes.PL_POST", "Episodes.URN",
-     "Episodes.PLACE_PROVIDER"],
-)  # fmt: skip
+    [
+        "Episodes.RNE",
+        "Episodes.LS",
+        "Episodes.PLACE",
+        "Episodes.PL_POST",
+        "Episodes.URN",
+        "Episodes.PLACE_PROVIDER",
+    ],
+)
 def _436(data: Data903) -> Iterator[Failure]:
     for prev, r, _nxt in _episodes(data):
-        if prev is not None and r["RNE"] in ("B", "U"):
-            if r["LS"] == prev["LS"] or _placement(r) == _placement(prev):
-                yield fail(E, r, "RNE")
+        if (
+            prev is not None
+            and r["RNE"] in ("B", "U")
+            and (r["LS"] == prev["LS"] or _placement(r) == _placement(prev))
+        ):
+            yield fail(E, r, "RNE")
 
 
 @rule(
@@ -254,32 +303,44 @@ def _504(data: Data903) -> Iterator[Failure]:
 
 
 # ---------------------------------------------------------------- temporary placements
-@rule("380", "A period of care cannot start with a temporary placement.",
-      ["Episodes.PLACE", "Episodes.RNE"])  # fmt: skip
+@rule(
+    "380",
+    "A period of care cannot start with a temporary placement.",
+    ["Episodes.PLACE", "Episodes.RNE"],
+)
 def _380(data: Data903) -> Iterator[Failure]:
     for r in data.rows(E):
         if r["PLACE"] in spec.TEMPORARY and r["RNE"] not in ("P", "B"):
             yield fail(E, r, "PLACE")
 
 
-@rule("381", "A period of care cannot end with a temporary placement.",
-      ["Episodes.PLACE", "Episodes.REC"])  # fmt: skip
+@rule(
+    "381",
+    "A period of care cannot end with a temporary placement.",
+    ["Episodes.PLACE", "Episodes.REC"],
+)
 def _381(data: Data903) -> Iterator[Failure]:
     for r in data.rows(E):
         if r["PLACE"] in spec.TEMPORARY and r["REC"] is not None and r["REC"] != "X1":
             yield fail(E, r, "PLACE")
 
 
-@rule("382", "A child receiving respite care cannot be in a temporary placement.",
-      ["Episodes.LS", "Episodes.PLACE"])  # fmt: skip
+@rule(
+    "382",
+    "A child receiving respite care cannot be in a temporary placement.",
+    ["Episodes.LS", "Episodes.PLACE"],
+)
 def _382(data: Data903) -> Iterator[Failure]:
     for r in data.rows(E):
         if r["LS"] in ("V3", "V4") and r["PLACE"] in spec.TEMPORARY:
             yield fail(E, r, "PLACE")
 
 
-@rule("383", "A child in a temporary placement must subsequently return to his/her normal "
-      "placement.", ["Episodes.PLACE"])  # fmt: skip
+@rule(
+    "383",
+    "A child in a temporary placement must subsequently return to his/her normal placement.",
+    ["Episodes.PLACE"],
+)
 def _383(data: Data903) -> Iterator[Failure]:
     for prev, r, nxt in _episodes(data):
         if prev is None or nxt is None or r["PLACE"] not in spec.TEMPORARY:
@@ -288,8 +349,12 @@ def _383(data: Data903) -> Iterator[Failure]:
             yield fail(E, r, "PLACE")
 
 
-@rule("377", "Only two temporary placements coded as being due to holiday of usual foster "
-      "carer(s) are allowed in any 12- month period.", ["Episodes.PLACE"])  # fmt: skip
+@rule(
+    "377",
+    "Only two temporary placements coded as being due to holiday of usual foster "
+    "carer(s) are allowed in any 12- month period.",
+    ["Episodes.PLACE"],
+)
 def _377(data: Data903) -> Iterator[Failure]:
     for eps in data.episodes_by_child.values():
         t3 = [r for r in eps if r["PLACE"] == "T3"]
@@ -302,21 +367,29 @@ def _longer_than(code: str, place: str, days: int, message: str) -> None:
     @rule(code, message, ["Episodes.DECOM", "Episodes.DEC", "Episodes.PLACE"])
     def check(data: Data903) -> Iterator[Failure]:
         for r in data.rows(E):
-            if r["PLACE"] == place and r["DECOM_d"] and r["DEC_d"]:
-                if r["DEC_d"] > r["DECOM_d"] + timedelta(days=days):
-                    yield fail(E, r, "DEC")
+            if (
+                r["PLACE"] == place
+                and r["DECOM_d"]
+                and r["DEC_d"]
+                and r["DEC_d"] > r["DECOM_d"] + timedelta(days=days)
+            ):
+                yield fail(E, r, "DEC")
 
 
 _longer_than("375", "T1", 42, "Hospitalisation coded as a temporary placement exceeds six weeks.")
 _longer_than(
-    "376", "T3", 21,
+    "376",
+    "T3",
+    21,
     "Temporary placements coded as being due to holiday of usual foster carer(s) cannot exceed "
     "three weeks.",
-)  # fmt: skip
+)
 _longer_than(
-    "379", "T4", 7,
+    "379",
+    "T4",
+    7,
     "Temporary placements for unspecified reason (placement code T4) cannot exceed seven days.",
-)  # fmt: skip
+)
 
 
 # ---------------------------------------------------------------- ages
@@ -332,17 +405,22 @@ def _age_for_place(code: str, place: str, years: int, message: str) -> None:
 
 _age_for_place("370", "P2", 15, "Child in independent living should be at least 15.")
 _age_for_place(
-    "371", "H5", 14,
+    "371",
+    "H5",
+    14,
     "Child in semi-independent living accommodation not subject to children's homes regulations "
     "should be at least 14.",
-)  # fmt: skip
+)
 _age_for_place("372", "R5", 10, "Child in youth custody or prison should be at least 10.")
 _age_for_place("373", "S1", 4, "Child placed in a school should be at least 4 years old.")
 _age_for_place("374", "P3", 14, "Child in residential employment should be at least 14 years old.")
 
 
-@rule("358", "Child with this legal status should not be under 10.",
-      ["Episodes.DECOM", "Episodes.LS", "Header.DOB"])  # fmt: skip
+@rule(
+    "358",
+    "Child with this legal status should not be under 10.",
+    ["Episodes.DECOM", "Episodes.LS", "Header.DOB"],
+)
 def _358(data: Data903) -> Iterator[Failure]:
     for r in data.rows(E):
         if r["LS"] in ("J1", "J2", "J3") and r["DECOM_d"]:
@@ -351,13 +429,15 @@ def _358(data: Data903) -> Iterator[Failure]:
                 yield fail(E, r, "LS")
 
 
-@rule("352", "Child who started to be looked after was aged 18 or over.",
-      ["Episodes.DECOM", "Episodes.RNE", "Header.DOB"])  # fmt: skip
+@rule(
+    "352",
+    "Child who started to be looked after was aged 18 or over.",
+    ["Episodes.DECOM", "Episodes.RNE", "Header.DOB"],
+)
 def _352(data: Data903) -> Iterator[Failure]:
     for r in data.rows(E):
-        if r["RNE"] == "S" and r["DECOM_d"]:
-            if at_least(data.dob(r["CHILD"]), 18, r["DECOM_d"]):
-                yield fail(E, r, "DECOM")
+        if r["RNE"] == "S" and r["DECOM_d"] and at_least(data.dob(r["CHILD"]), 18, r["DECOM_d"]):
+            yield fail(E, r, "DECOM")
 
 
 @rule(
@@ -368,21 +448,31 @@ def _352(data: Data903) -> Iterator[Failure]:
 )
 def _359(data: Data903) -> Iterator[Failure]:
     for r in data.rows(E):
-        if r["DEC"] is None and not (r["LS"] == "V2" and r["PLACE"] == "K2"):
-            if at_least(data.dob(r["CHILD"]), 18, data.end):
-                yield fail(E, r, "LS")
+        if (
+            r["DEC"] is None
+            and not (r["LS"] == "V2" and r["PLACE"] == "K2")
+            and at_least(data.dob(r["CHILD"]), 18, data.end)
+        ):
+            yield fail(E, r, "LS")
 
 
-@rule("386", "Reason episode ceased is adopted but child has reached age 18.",
-      ["Episodes.REC", "Episodes.DEC", "Header.DOB"])  # fmt: skip
+@rule(
+    "386",
+    "Reason episode ceased is adopted but child has reached age 18.",
+    ["Episodes.REC", "Episodes.DEC", "Header.DOB"],
+)
 def _386(data: Data903) -> Iterator[Failure]:
     for r in data.rows(E):
         if r["REC"] in ("E11", "E12") and at_least(data.dob(r["CHILD"]), 18, r["DEC_d"]):
             yield fail(E, r, "REC")
 
 
-@rule("387", "Reason episode ceased is child moved into independent living arrangement, but the "
-      "child is aged under 14.", ["Episodes.REC", "Episodes.DEC", "Header.DOB"])  # fmt: skip
+@rule(
+    "387",
+    "Reason episode ceased is child moved into independent living arrangement, but the "
+    "child is aged under 14.",
+    ["Episodes.REC", "Episodes.DEC", "Header.DOB"],
+)
 def _387(data: Data903) -> Iterator[Failure]:
     for r in data.rows(E):
         if r["REC"] in ("E5", "E6") and r["DEC_d"]:
@@ -391,8 +481,12 @@ def _387(data: Data903) -> Iterator[Failure]:
                 yield fail(E, r, "REC")
 
 
-@rule("389", "Reason episode ceased is that child transferred to care of adult social care "
-      "services, but child is aged under 16.", ["Episodes.REC", "Episodes.DEC", "Header.DOB"])  # fmt: skip
+@rule(
+    "389",
+    "Reason episode ceased is that child transferred to care of adult social care "
+    "services, but child is aged under 16.",
+    ["Episodes.REC", "Episodes.DEC", "Header.DOB"],
+)
 def _389(data: Data903) -> Iterator[Failure]:
     for r in data.rows(E):
         if r["REC"] == "E7" and r["DEC_d"]:
@@ -401,8 +495,12 @@ def _389(data: Data903) -> Iterator[Failure]:
                 yield fail(E, r, "REC")
 
 
-@rule("460", "Reason episode ceased is that child stayed with current carers at age 18 (or "
-      "above), but child is aged under 18.", ["Episodes.DEC", "Episodes.REC"])  # fmt: skip
+@rule(
+    "460",
+    "Reason episode ceased is that child stayed with current carers at age 18 (or "
+    "above), but child is aged under 18.",
+    ["Episodes.DEC", "Episodes.REC"],
+)
 def _460(data: Data903) -> Iterator[Failure]:
     for r in data.rows(E):
         if r["REC"] == "E17" and r["DEC_d"]:
@@ -436,26 +534,42 @@ def _lasting(code: str, ls: str, days: int, message: str) -> None:
 
 
 _lasting(
-    "361", "L1", 3,
+    "361",
+    "L1",
+    3,
     "Police protection legal status lasted longer than maximum 72 hours allowed in the Children "
     "Act 1989.",
-)  # fmt: skip
+)
 _lasting("362", "L2", 21, "Emergency protection order (EPO) lasted longer than 21 days")
-_lasting("363", "L3", 7, "Child assessment order (CAO) lasted longer than 7 days allowed in the "
-         "Children Act 1989.")  # fmt: skip
+_lasting(
+    "363",
+    "L3",
+    7,
+    "Child assessment order (CAO) lasted longer than 7 days allowed in the Children Act 1989.",
+)
 
 
-@rule("365", "Any individual short- term respite placement must not exceed 17 days.",
-      ["Episodes.LS", "Episodes.DECOM", "Episodes.DEC"])  # fmt: skip
+@rule(
+    "365",
+    "Any individual short- term respite placement must not exceed 17 days.",
+    ["Episodes.LS", "Episodes.DECOM", "Episodes.DEC"],
+)
 def _365(data: Data903) -> Iterator[Failure]:
     for r in data.rows(E):
-        if r["LS"] == "V3" and r["DECOM_d"] and r["DEC_d"]:
-            if (r["DEC_d"] - r["DECOM_d"]).days > 17:
-                yield fail(E, r, "DEC")
+        if (
+            r["LS"] == "V3"
+            and r["DECOM_d"]
+            and r["DEC_d"]
+            and (r["DEC_d"] - r["DECOM_d"]).days > 17
+        ):
+            yield fail(E, r, "DEC")
 
 
-@rule("367", "The maximum amount of respite care allowable is 75 days in any 12-month period.",
-      ["Episodes.LS", "Episodes.DECOM", "Episodes.DEC"])  # fmt: skip
+@rule(
+    "367",
+    "The maximum amount of respite care allowable is 75 days in any 12-month period.",
+    ["Episodes.LS", "Episodes.DECOM", "Episodes.DEC"],
+)
 def _367(data: Data903) -> Iterator[Failure]:
     for eps in data.episodes_by_child.values():
         v3 = [r for r in eps if r["LS"] == "V3" and r["DECOM_d"]]
@@ -474,16 +588,22 @@ def _367(data: Data903) -> Iterator[Failure]:
 _DECEMBER_2005 = date(2005, 12, 30)
 
 
-@rule("445", "D1 is not a valid code for episodes starting after December 2005.",
-      ["Episodes.LS", "Episodes.DECOM"])  # fmt: skip
+@rule(
+    "445",
+    "D1 is not a valid code for episodes starting after December 2005.",
+    ["Episodes.LS", "Episodes.DECOM"],
+)
 def _445(data: Data903) -> Iterator[Failure]:
     for r in data.rows(E):
         if r["LS"] == "D1" and r["DECOM_d"] and r["DECOM_d"] > _DECEMBER_2005:
             yield fail(E, r, "LS")
 
 
-@rule("446", "E1 is not a valid code for episodes starting before December 2005.",
-      ["Episodes.LS", "Episodes.DECOM"])  # fmt: skip
+@rule(
+    "446",
+    "E1 is not a valid code for episodes starting before December 2005.",
+    ["Episodes.LS", "Episodes.DECOM"],
+)
 def _446(data: Data903) -> Iterator[Failure]:
     for r in data.rows(E):
         if r["LS"] == "E1" and r["DECOM_d"] and r["DECOM_d"] < _DECEMBER_2005:
@@ -491,8 +611,12 @@ def _446(data: Data903) -> Iterator[Failure]:
 
 
 # ---------------------------------------------------------------- placement vs legal status
-@rule("408", "Child is placed for adoption with a placement order, but no placement order has "
-      "been recorded.", ["Episodes.PLACE", "Episodes.LS"])  # fmt: skip
+@rule(
+    "408",
+    "Child is placed for adoption with a placement order, but no placement order has "
+    "been recorded.",
+    ["Episodes.PLACE", "Episodes.LS"],
+)
 def _408(data: Data903) -> Iterator[Failure]:
     for r in data.rows(E):
         if r["PLACE"] in ("A5", "A6") and r["LS"] != "E1":
@@ -511,16 +635,22 @@ def _378(data: Data903) -> Iterator[Failure]:
             yield fail(E, r, "PLACE")
 
 
-@rule("384", "A child receiving respite care cannot be in a long-term foster placement ",
-      ["Episodes.PLACE", "Episodes.LS"])  # fmt: skip
+@rule(
+    "384",
+    "A child receiving respite care cannot be in a long-term foster placement ",
+    ["Episodes.PLACE", "Episodes.LS"],
+)
 def _384(data: Data903) -> Iterator[Failure]:
     for r in data.rows(E):
         if r["LS"] in ("V3", "V4") and r["PLACE"] in ("U1", "U4"):
             yield fail(E, r, "PLACE")
 
 
-@rule("390", "Reason episode ceased is adopted but child has not been previously placed for "
-      "adoption.", ["Episodes.REC", "Episodes.PLACE"])  # fmt: skip
+@rule(
+    "390",
+    "Reason episode ceased is adopted but child has not been previously placed for adoption.",
+    ["Episodes.REC", "Episodes.PLACE"],
+)
 def _390(data: Data903) -> Iterator[Failure]:
     for r in data.rows(E):
         if r["REC"] in ("E11", "E12") and r["PLACE"] not in spec.ADOPTION_PLACE:
@@ -540,8 +670,11 @@ def _516(data: Data903) -> Iterator[Failure]:
             yield fail(E, r, "PLACE")
 
 
-@rule("336", "Child does not have a foster placement immediately prior to being placed for "
-      "adoption.", ["Episodes.PLACE"])  # fmt: skip
+@rule(
+    "336",
+    "Child does not have a foster placement immediately prior to being placed for adoption.",
+    ["Episodes.PLACE"],
+)
 def _336(data: Data903) -> Iterator[Failure]:
     allowed = spec.ADOPTION_PLACE | spec.FOSTER
     for prev, r, _nxt in _episodes(data):
@@ -550,8 +683,11 @@ def _336(data: Data903) -> Iterator[Failure]:
 
 
 # ---------------------------------------------------------------- placement provider
-@rule("526", "Child is missing a placement provider code for at least one episode.",
-      ["Episodes.PLACE", "Episodes.PLACE_PROVIDER"])  # fmt: skip
+@rule(
+    "526",
+    "Child is missing a placement provider code for at least one episode.",
+    ["Episodes.PLACE", "Episodes.PLACE_PROVIDER"],
+)
 def _526(data: Data903) -> Iterator[Failure]:
     exempt = spec.TEMPORARY | {"Z1"}
     for r in data.rows(E):
@@ -559,12 +695,14 @@ def _526(data: Data903) -> Iterator[Failure]:
             yield fail(E, r, "PLACE_PROVIDER")
 
 
-@rule("213", "Placement provider information not required.",
-      ["Episodes.PLACE", "Episodes.PLACE_PROVIDER"])  # fmt: skip
+@rule(
+    "213",
+    "Placement provider information not required.",
+    ["Episodes.PLACE", "Episodes.PLACE_PROVIDER"],
+)
 def _213(data: Data903) -> Iterator[Failure]:
-    exempt = spec.TEMPORARY | {"Z1"}
     for r in data.rows(E):
-        if r["PLACE_PROVIDER"] is not None and r["PLACE"] in exempt:
+        if r["PLACE_PROVIDER"] is not None and r["PLACE"] in spec.TEMPORARY:
             yield fail(E, r, "PLACE_PROVIDER")
 
 
@@ -581,27 +719,40 @@ def _529(data: Data903) -> Iterator[Failure]:
             yield fail(E, r, "PLACE_PROVIDER")
 
 
-@rule("530", "A placement provider code of PR4 cannot be associated with placement P1.",
-      ["Episodes.PLACE", "Episodes.PLACE_PROVIDER"])  # fmt: skip
+@rule(
+    "530",
+    "A placement provider code of PR4 cannot be associated with placement P1.",
+    ["Episodes.PLACE", "Episodes.PLACE_PROVIDER"],
+)
 def _530(data: Data903) -> Iterator[Failure]:
     for r in data.rows(E):
         if r["PLACE_PROVIDER"] == "PR4" and r["PLACE"] == "P1":
             yield fail(E, r, "PLACE_PROVIDER")
 
 
-@rule("531", "A placement provider code of PR5 cannot be associated with placements P1.",
-      ["Episodes.PLACE", "Episodes.PLACE_PROVIDER"])  # fmt: skip
+@rule(
+    "531",
+    "A placement provider code of PR5 cannot be associated with placements P1.",
+    ["Episodes.PLACE", "Episodes.PLACE_PROVIDER"],
+)
 def _531(data: Data903) -> Iterator[Failure]:
     for r in data.rows(E):
         if r["PLACE_PROVIDER"] == "PR5" and r["PLACE"] == "P1":
             yield fail(E, r, "PLACE_PROVIDER")
 
 
-@rule("226", "Reason for placement change is not required.",
-      ["Episodes.REASON_PLACE_CHANGE", "Episodes.PLACE"])  # fmt: skip
+@rule(
+    "226",
+    "Reason for placement change is not required.",
+    ["Episodes.REASON_PLACE_CHANGE", "Episodes.PLACE"],
+)
 def _226(data: Data903) -> Iterator[Failure]:
-    for r in data.rows(E):
-        if r["REASON_PLACE_CHANGE"] is not None and r["PLACE"] in spec.TEMPORARY:
+    # a temporary placement has no reason for a change, nor has the episode before it
+    for prev, r, _nxt in _episodes(data):
+        if r["PLACE"] in spec.TEMPORARY and (
+            r["REASON_PLACE_CHANGE"] is not None
+            or (prev is not None and prev["REASON_PLACE_CHANGE"] is not None)
+        ):
             yield fail(E, r, "REASON_PLACE_CHANGE")
 
 
@@ -611,9 +762,12 @@ _URN_EXEMPT = spec.TEMPORARY | {"H5", "P1", "P2", "P3", "R1", "R2", "R5", "Z1"}
 @rule("218", "Ofsted Unique reference number (URN) is required.", ["Episodes.URN"])
 def _218(data: Data903) -> Iterator[Failure]:
     for r in data.rows(E):
-        if r["URN"] is None and r["PLACE"] not in _URN_EXEMPT:
-            if r["DEC_d"] is None or r["DEC_d"] >= data.start:
-                yield fail(E, r, "URN")
+        if (
+            r["URN"] is None
+            and r["PLACE"] not in _URN_EXEMPT
+            and (r["DEC_d"] is None or r["DEC_d"] >= data.start)
+        ):
+            yield fail(E, r, "URN")
 
 
 @rule(
@@ -642,4 +796,3 @@ def _364(data: Data903) -> Iterator[Failure]:
             end = r["DEC_d"] or data.end
             if (end - r["DECOM_d"]).days > 1:
                 yield fail(E, r, "DEC")
-

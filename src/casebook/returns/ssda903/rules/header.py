@@ -9,20 +9,28 @@ from collections.abc import Iterator
 from casebook.returns.rules import Failure
 
 from .. import spec
-from ..data import Data903, at_least
+from ..data import Data903
 from .book import code_rule, date_rule, fail, rule
 
 H = "Header"
 
 code_rule(
-    "101", "The child or young person's reported sex is not valid.", H, "SEX",
-    lambda d: spec.sex_codes(d.year), required=True,
-)  # fmt: skip
+    "101",
+    "The child or young person's reported sex is not valid.",
+    H,
+    "SEX",
+    lambda d: spec.sex_codes(d.year),
+    required=True,
+)
 date_rule("102", "Date of birth is not a valid date.", H, "DOB", required=True)
 code_rule(
-    "103", "The ethnicity code is either not valid or has not been entered.", H, "ETHNIC",
-    spec.ETHNIC, required=True,
-)  # fmt: skip
+    "103",
+    "The ethnicity code is either not valid or has not been entered.",
+    H,
+    "ETHNIC",
+    spec.ETHNIC,
+    required=True,
+)
 date_rule("171", "Date of birth of mother's child is not a valid date.", H, "MC_DOB")
 
 _UPN = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
@@ -44,11 +52,12 @@ def _168(data: Data903) -> Iterator[Failure]:
             yield fail(H, r, "UPN")
 
 
-@rule("442", "Unique Pupil Number (UPN) field is not completed.", ["Header.UPN", "Header.DOB"])
+@rule("442", "Unique Pupil Number (UPN) field is not completed.", ["Header.UPN", "Episodes.LS"])
 def _442(data: Data903) -> Iterator[Failure]:
-    # Children of school age (4 or over at 31 March) need a UPN or an UN code.
+    # every child with an episode other than respite (V3/V4) needs a UPN or an UN code
+    eps = data.episodes_by_child
     for r in data.rows(H):
-        if r["UPN"] is None and at_least(r["DOB_d"], 4, data.end):
+        if r["UPN"] is None and any(e["LS"] not in ("V3", "V4") for e in eps.get(r["CHILD"], ())):
             yield fail(H, r, "UPN")
 
 
@@ -89,9 +98,13 @@ def _165(data: Data903) -> Iterator[Failure]:
     in_year = data.episode_in_year if data.has("Episodes") else set()
     for r in data.rows(H):
         mother = r["MOTHER"]
-        if mother is not None and (mother not in spec.ZERO_ONE or r["SEX"] == m):
-            yield fail(H, r, "MOTHER")
-        elif mother is None and r["SEX"] == f and r["CHILD"] in in_year:
+        if (
+            mother is not None
+            and (mother not in spec.ZERO_ONE or r["SEX"] == m)
+            or mother is None
+            and r["SEX"] == f
+            and r["CHILD"] in in_year
+        ):
             yield fail(H, r, "MOTHER")
 
 
@@ -101,8 +114,9 @@ def _165(data: Data903) -> Iterator[Failure]:
     ["Header.MOTHER", "Header.MC_DOB"],
 )
 def _612(data: Data903) -> Iterator[Failure]:
+    f = spec.female(data.year)
     for r in data.rows(H):
-        if r["MOTHER"] == "0" and r["MC_DOB"] is not None:
+        if r["SEX"] == f and r["MOTHER"] in (None, "0") and r["MC_DOB"] is not None:
             yield fail(H, r, "MC_DOB")
 
 
@@ -167,7 +181,11 @@ def _607(data: Data903) -> Iterator[Failure]:
             continue
         for e in eps.get(r["CHILD"], ()):
             d = e["DEC_d"]
-            if d and data.start <= d <= data.end and e["REC"] in spec.LEAVES_CARE:
-                if e["LS"] not in ("V3", "V4"):
-                    yield fail(H, r, "MOTHER")
-                    break
+            if (
+                d
+                and data.start <= d <= data.end
+                and e["REC"] in spec.LEAVES_CARE
+                and e["LS"] not in ("V3", "V4")
+            ):
+                yield fail(H, r, "MOTHER")
+                break

@@ -14,12 +14,17 @@ from .book import code_rule, fail, rule
 O3 = "OC3"
 _ITEMS = ("IN_TOUCH", "ACTIV", "ACCOM")
 
-code_rule("131", "Data entry for being in touch after leaving care is invalid.", O3, "IN_TOUCH",
-          spec.IN_TOUCH)  # fmt: skip
-code_rule("132", "Data entry for activity after leaving care is invalid.", O3, "ACTIV",
-          spec.ACTIV)  # fmt: skip
-code_rule("133", "Data entry for accommodation after leaving care is invalid.", O3, "ACCOM",
-          spec.ACCOM)  # fmt: skip
+code_rule(
+    "131",
+    "Data entry for being in touch after leaving care is invalid.",
+    O3,
+    "IN_TOUCH",
+    spec.IN_TOUCH,
+)
+code_rule("132", "Data entry for activity after leaving care is invalid.", O3, "ACTIV", spec.ACTIV)
+code_rule(
+    "133", "Data entry for accommodation after leaving care is invalid.", O3, "ACCOM", spec.ACCOM
+)
 
 
 def _has_oc3(r) -> bool:
@@ -47,21 +52,22 @@ def _153(data: Data903) -> Iterator[Failure]:
     ["OC3.IN_TOUCH", "OC3.ACTIV", "OC3.ACCOM"],
 )
 def _344(data: Data903) -> Iterator[Failure]:
+    # activity and accommodation are coded 0 for a young person who died or went home
     for r in data.rows(O3):
-        if r["IN_TOUCH"] in ("DIED", "RHOM") and (r["ACTIV"] is not None or r["ACCOM"] is not None):
-            yield fail(O3, r, "ACTIV" if r["ACTIV"] is not None else "ACCOM")
+        if r["IN_TOUCH"] in ("DIED", "RHOM") and (r["ACTIV"] != "0" or r["ACCOM"] != "0"):
+            yield fail(O3, r, "ACTIV" if r["ACTIV"] != "0" else "ACCOM")
 
 
 @rule(
     "345",
-    "The data collection shows the young person was in touch with the local authority (LA) but "
-    "activity and/or accommodation data items are not completed.",
+    "The data collection record shows the local authority is in touch with this young person, "
+    "but activity and/or accommodation data items are zero.",
     ["OC3.IN_TOUCH", "OC3.ACTIV", "OC3.ACCOM"],
 )
 def _345(data: Data903) -> Iterator[Failure]:
     for r in data.rows(O3):
-        if r["IN_TOUCH"] in ("YES", "NO", "REFU") and (r["ACTIV"] is None or r["ACCOM"] is None):
-            yield fail(O3, r, "ACTIV" if r["ACTIV"] is None else "ACCOM")
+        if r["IN_TOUCH"] == "YES" and (r["ACTIV"] == "0" or r["ACCOM"] == "0"):
+            yield fail(O3, r, "ACTIV" if r["ACTIV"] == "0" else "ACCOM")
 
 
 @rule(
@@ -158,8 +164,16 @@ def _215(data: Data903) -> Iterator[Failure]:
     leavers = {r["CHILD"] for r in data.rows(O3) if _has_oc3(r)}
     if not leavers:
         return
-    cols = ("CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT",
-            "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED")  # fmt: skip
+    cols = (
+        "CONVICTED",
+        "HEALTH_CHECK",
+        "IMMUNISATIONS",
+        "TEETH_CHECK",
+        "HEALTH_ASSESSMENT",
+        "SUBSTANCE_MISUSE",
+        "INTERVENTION_RECEIVED",
+        "INTERVENTION_OFFERED",
+    )
     for r in data.rows("OC2"):
         if r["CHILD"] in leavers:
             given = next((c for c in cols if r[c] is not None), None)

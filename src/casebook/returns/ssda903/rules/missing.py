@@ -17,14 +17,17 @@ date_rule(
     "1004",
     "The start date of the missing episode or episode that the child was away from placement "
     "without authorisation is not a valid date.",
-    M, "MIS_START", required=True,
-)  # fmt: skip
+    M,
+    "MIS_START",
+    required=True,
+)
 date_rule(
     "1005",
     "The end date of the missing episode or episode that the child was away from placement "
     "without authorisation is not a valid date.",
-    M, "MIS_END",
-)  # fmt: skip
+    M,
+    "MIS_END",
+)
 code_rule("1006", "Missing type invalid.", M, "MISSING", spec.MISSING)
 
 
@@ -125,10 +128,14 @@ def _575(data: Data903) -> Iterator[Failure]:
         if s is None or r["MIS_END"] is not None:
             continue
         for e in eps.get(r["CHILD"], ()):
-            if e["DECOM_d"] and e["DEC_d"] and e["DECOM_d"] <= s <= e["DEC_d"]:
-                if e["REC"] in spec.LEAVES_CARE:
-                    yield fail(M, r, "MIS_END")
-                    break
+            if (
+                e["DECOM_d"]
+                and e["DEC_d"]
+                and e["DECOM_d"] <= s <= e["DEC_d"]
+                and e["REC"] in spec.LEAVES_CARE
+            ):
+                yield fail(M, r, "MIS_END")
+                break
 
 
 @rule(

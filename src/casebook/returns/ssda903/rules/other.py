@@ -67,9 +67,15 @@ def _632(data: Data903) -> Iterator[Failure]:
 @rule(
     "1012",
     "No other data should be returned for OC3 children who had no episodes in the current year",
-    ["Reviews.CHILD", "Missing.CHILD", "AD1.CHILD", "PlacedAdoption.CHILD", "PrevPerm.CHILD",
-     "OC2.CHILD"],
-)  # fmt: skip
+    [
+        "Reviews.CHILD",
+        "Missing.CHILD",
+        "AD1.CHILD",
+        "PlacedAdoption.CHILD",
+        "PrevPerm.CHILD",
+        "OC2.CHILD",
+    ],
+)
 def _1012(data: Data903) -> Iterator[Failure]:
     if not data.has("Episodes"):
         return
@@ -115,3 +121,138 @@ def _sw13(data: Data903) -> Iterator[Failure]:
                     yield fail(SW, r, "SW_REASON")
             elif i > 0:  # only a child's first social worker needs no reason for a change
                 yield fail(SW, r, "SW_REASON")
+
+
+def _sw_ordered(data: Data903) -> list[list]:
+    """Each child's social worker episodes in order of SW_DECOM (undated last)."""
+    return [
+        sorted(rows, key=lambda r: r["SW_DECOM_d"] or date.max)
+        for rows in data.by_child(SW).values()
+    ]
+
+
+@rule(
+    "SW02STG1",
+    "Social worker ID does not begin with the characters 'SW' or 'XX'.",
+    ["SWEpisodes.SW_ID"],
+)
+def _sw02(data: Data903) -> Iterator[Failure]:
+    for r in data.rows(SW):
+        if not (r["SW_ID"] or "").startswith(("SW", "XX")):
+            yield fail(SW, r, "SW_ID")
+
+
+@rule(
+    "SW04STG1",
+    "Date social worker episode began is not a valid date.",
+    ["SWEpisodes.SW_DECOM"],
+)
+def _sw04(data: Data903) -> Iterator[Failure]:
+    for r in data.rows(SW):
+        if r["SW_DECOM"] is None or perm_date(r["SW_DECOM"]) is None:
+            yield fail(SW, r, "SW_DECOM")
+
+
+@rule(
+    "SW05STG1",
+    "Date social worker episode ceased is not a valid date.",
+    ["SWEpisodes.SW_DEC"],
+)
+def _sw05(data: Data903) -> Iterator[Failure]:
+    for r in data.rows(SW):
+        if r["SW_DEC"] is not None and perm_date(r["SW_DEC"]) is None:
+            yield fail(SW, r, "SW_DEC")
+
+
+@rule(
+    "SW06STG2",
+    "Social worker episode data should be within the social worker data reporting year.",
+    ["SWEpisodes.SW_DECOM"],
+)
+def _sw06(data: Data903) -> Iterator[Failure]:
+    for r in data.rows(SW):
+        if r["SW_DECOM_d"] and r["SW_DECOM_d"] > data.end:
+            yield fail(SW, r, "SW_DECOM")
+
+
+@rule(
+    "SW07STG2",
+    "Social worker episode end date should be on or after the start of the social worker "
+    "reporting period, and should be on or before the collection end date.",
+    ["SWEpisodes.SW_DEC"],
+)
+def _sw07(data: Data903) -> Iterator[Failure]:
+    for r in data.rows(SW):
+        d = r["SW_DEC_d"]
+        if d and not data.start <= d <= data.end:
+            yield fail(SW, r, "SW_DEC")
+
+
+@rule(
+    "SW08STG2",
+    "A new social worker episode has started, but the previous episode has not ended.",
+    ["SWEpisodes.SW_DEC"],
+)
+def _sw08(data: Data903) -> Iterator[Failure]:
+    for rows in _sw_ordered(data):
+        dated = [r for r in rows if r["SW_DECOM_d"]]
+        for r in dated[:-1]:
+            if r["SW_DEC"] is None:
+                yield fail(SW, r, "SW_DEC")
+
+
+@rule(
+    "SW09STG2",
+    "Social worker episode appears to have lasted for less than 24 hours.",
+    ["SWEpisodes.SW_DECOM", "SWEpisodes.SW_DEC"],
+)
+def _sw09(data: Data903) -> Iterator[Failure]:
+    for r in data.rows(SW):
+        if r["SW_DEC"] is not None and r["SW_DEC"] == r["SW_DECOM"]:
+            yield fail(SW, r, "SW_DEC")
+
+
+_A_WEEK = 7
+
+
+@rule(
+    "SW10STG2",
+    "A new social worker episode has started before the end date of the previous social worker "
+    "episode.",
+    ["SWEpisodes.SW_DECOM"],
+)
+def _sw10(data: Data903) -> Iterator[Failure]:
+    # the next worker starts within a week either side of the day the last one left
+    for rows in _sw_ordered(data):
+        for prev, r in zip(rows, rows[1:], strict=False):
+            end, begin = prev["SW_DEC_d"], r["SW_DECOM_d"]
+            if end and begin and abs((begin - end).days) > _A_WEEK:
+                yield fail(SW, r, "SW_DECOM")
+
+
+@rule(
+    "SW11STG2",
+    "Social worker episode has ended before 31 March and no subsequent social worker episode "
+    "has been provided.",
+    ["SWEpisodes.SW_DEC"],
+)
+def _sw11(data: Data903) -> Iterator[Failure]:
+    for rows in _sw_ordered(data):
+        last = rows[-1]
+        if last["SW_DEC_d"] and last["SW_DEC_d"] < data.end:
+            own = data.episodes_by_child.get(last["CHILD"])
+            # only while the child is still looked after (their care has not ended)
+            if own and own[-1]["DEC"] is None:
+                yield fail(SW, last, "SW_DEC")
+
+
+@rule(
+    "SW14STG2",
+    "Social worker episode date ceased is blank.",
+    ["SWEpisodes.SW_DEC"],
+)
+def _sw14(data: Data903) -> Iterator[Failure]:
+    for rows in _sw_ordered(data):
+        for r in rows[:-1]:
+            if r["SW_DEC"] is None:
+                yield fail(SW, r, "SW_DEC")

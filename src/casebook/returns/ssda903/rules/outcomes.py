@@ -17,8 +17,14 @@ O2 = "OC2"
 
 # ---------------------------------------------------------------- reviews
 date_rule("166", "Date of review is invalid or blank.", R, "REVIEW", required=True)
-code_rule("167", "Data entry for participation is invalid or blank.", R, "REVIEW_CODE",
-          spec.REVIEW_CODE, required=True)  # fmt: skip
+code_rule(
+    "167",
+    "Data entry for participation is invalid or blank.",
+    R,
+    "REVIEW_CODE",
+    spec.REVIEW_CODE,
+    required=True,
+)
 
 
 @rule(
@@ -42,9 +48,14 @@ def _440(data: Data903) -> Iterator[Failure]:
 def _441(data: Data903) -> Iterator[Failure]:
     for r in data.rows(R):
         code = r["REVIEW_CODE"]
-        if code in spec.REVIEW_CODE and code != "PN0" and r["DOB_d"] and r["REVIEW_d"]:
-            if not at_least(r["DOB_d"], 4, r["REVIEW_d"]):
-                yield fail(R, r, "REVIEW_CODE")
+        if (
+            code in spec.REVIEW_CODE
+            and code != "PN0"
+            and r["DOB_d"]
+            and r["REVIEW_d"]
+            and not at_least(r["DOB_d"], 4, r["REVIEW_d"])
+        ):
+            yield fail(R, r, "REVIEW_CODE")
 
 
 @rule(
@@ -69,13 +80,24 @@ def _399(data: Data903) -> Iterator[Failure]:
 
 # ---------------------------------------------------------------- OC2 values
 _FLAGS = (
-    "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT",
-    "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED",
-)  # fmt: skip
+    "CONVICTED",
+    "HEALTH_CHECK",
+    "IMMUNISATIONS",
+    "TEETH_CHECK",
+    "HEALTH_ASSESSMENT",
+    "SUBSTANCE_MISUSE",
+    "INTERVENTION_RECEIVED",
+    "INTERVENTION_OFFERED",
+)
 _FOUR = ("IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE")
 
-code_rule("196", "Strengths and Difficulties (SDQ) reason is not a valid code.", O2, "SDQ_REASON",
-          spec.SDQ_REASON)  # fmt: skip
+code_rule(
+    "196",
+    "Strengths and Difficulties (SDQ) reason is not a valid code.",
+    O2,
+    "SDQ_REASON",
+    spec.SDQ_REASON,
+)
 
 
 @rule(
@@ -296,18 +318,22 @@ _age_rule(
     "the year and who have been looked after for at least 12 months continuously should have a "
     "Strength and Difficulties (SDQ) score completed.",
     "SDQ_SCORE",
-    lambda d, r: r["SDQ_SCORE"] is None
-    and r["SDQ_REASON"] is None
-    and at_least(r["DOB_d"], 4, d.start)
-    and not at_least(r["DOB_d"], 17, d.end),
+    lambda d, r: (
+        r["SDQ_SCORE"] is None
+        and r["SDQ_REASON"] is None
+        and at_least(r["DOB_d"], 4, d.start)
+        and not at_least(r["DOB_d"], 17, d.end)
+    ),
 )
 _age_rule(
     "188",
     "Child aged under 4 years at the end of the year, but a Strengths and Difficulties (SDQ) "
     "score or a reason for no SDQ score has been completed.",
     "SDQ_SCORE",
-    lambda d, r: (r["SDQ_SCORE"] is not None or r["SDQ_REASON"] is not None)
-    and not at_least(r["DOB_d"], 4, d.end),
+    lambda d, r: (
+        (r["SDQ_SCORE"] is not None or r["SDQ_REASON"] is not None)
+        and not at_least(r["DOB_d"], 4, d.end)
+    ),
 )
 _age_rule(
     "189",
@@ -315,18 +341,22 @@ _age_rule(
     "Difficulties (SDQ) score or a reason for no Strengths and Difficulties (SDQ) score has been "
     "completed.",
     "SDQ_SCORE",
-    lambda d, r: (r["SDQ_SCORE"] is not None or r["SDQ_REASON"] is not None)
-    and at_least(r["DOB_d"], 17, d.start),
+    lambda d, r: (
+        (r["SDQ_SCORE"] is not None or r["SDQ_REASON"] is not None)
+        and at_least(r["DOB_d"], 17, d.start)
+    ),
 )
 _age_rule(
     "197B",
     "SDQ score or reason for no SDQ should be reported for 4- or 17-year-olds.",
     "SDQ_REASON",
-    lambda d, r: r["SDQ_SCORE"] is None
-    and r["SDQ_REASON"] is None
-    and (
-        d.start <= spec.add_years(r["DOB_d"], 4) <= d.end
-        or d.start <= spec.add_years(r["DOB_d"], 17) <= d.end
+    lambda d, r: (
+        r["SDQ_SCORE"] is None
+        and r["SDQ_REASON"] is None
+        and (
+            d.start <= spec.add_years(r["DOB_d"], 4) <= d.end
+            or d.start <= spec.add_years(r["DOB_d"], 17) <= d.end
+        )
     ),
 )
 _age_rule(
@@ -335,10 +365,12 @@ _age_rule(
     "of the year and Strengths and Difficulties Questionnaire (SDQ) 1 has been recorded as the "
     "reason for no Strengths and Difficulties Questionnaire (SDQ) score.",
     "SDQ_REASON",
-    lambda d, r: r["SDQ_SCORE"] is None
-    and r["SDQ_REASON"] == "SDQ1"
-    and at_least(r["DOB_d"], 4, d.start)
-    and not at_least(r["DOB_d"], 17, d.end),
+    lambda d, r: (
+        r["SDQ_SCORE"] is None
+        and r["SDQ_REASON"] == "SDQ1"
+        and at_least(r["DOB_d"], 4, d.start)
+        and not at_least(r["DOB_d"], 17, d.end)
+    ),
 )
 
 
