@@ -265,9 +265,12 @@ def demo(
     from sqlalchemy.orm import Session
 
     from casebook.access.demo import create_demo_accounts
+    from casebook.performance.packs_commands import load_demo
 
     with Session(engine) as session:
         made = create_demo_accounts(session)
+        if load_demo(session):
+            out.print("Demo targets and ILLUSTRATIVE comparator figures loaded.")
     if made:
         out.print(f"Demo accounts created: {', '.join(made)} (passwords in the README).")
     serve(host=host, port=port)
