@@ -201,3 +201,55 @@ def test_the_api_takes_the_same_steps(engine: Engine) -> None:
     )
     assert mace.status_code == 409
     assert "not been screened" in mace.json()["detail"]
+
+
+def test_a_mace_meeting_waits_for_a_screening_even_for_a_child_with_no_other_rows(
+    engine: Engine,
+) -> None:
+    client, child = _worker_and_child(engine)  # nothing recorded about the child yet
+    headers = {"X-CSRF-Token": csrf_from(client.get("/").text)}
+    steps = {s["key"]: s for s in client.get(f"/api/children/{child}/steps").json()}
+    assert steps["mace_meeting"]["allowed"] is False
+    assert "not been screened" in steps["mace_meeting"]["reason"]
+    page = client.get(f"/children/{child}/steps/mace_meeting")
+    assert "not been screened" in page.text and 'name="meeting_date-day"' not in page.text
+    url = f"/api/children/{child}/steps/mace_meeting"
+    refused = client.post(url, json={"meeting_date": TODAY.isoformat()}, headers=headers)
+    assert refused.status_code == 409
+    assert "not been screened" in refused.json()["detail"]
+
+    screened = client.post(
+        f"/api/children/{child}/steps/exploitation_screening",
+        json={"screening_date": (TODAY - timedelta(days=2)).isoformat(), "risk_level": "AT_RISK"},
+        headers=headers,
+    )
+    assert screened.status_code == 201, screened.text
+    held = client.post(url, json={"meeting_date": TODAY.isoformat()}, headers=headers)
+    assert held.status_code == 201, held.text
+    assert [w["table"] for w in held.json()["written"]] == ["cb_mace_meeting"]
+
+
+def test_a_care_leaver_contact_writes_the_ssd_row_and_the_contact(engine: Engine) -> None:
+    client, child = _worker_and_child(engine, dob=TODAY - timedelta(days=17 * 365 + 30))
+    headers = {"X-CSRF-Token": csrf_from(client.get("/").text)}
+    _create(
+        engine,
+        ClaEpisode,
+        {
+            "clae_cla_episode_id": f"E-{child}",
+            "clae_person_id": child,
+            "clae_cla_id": f"CLA-{child}",
+            "clae_cla_episode_start_date": TODAY - timedelta(days=400),
+            "clae_cla_episode_start_reason": "S",
+        },
+    )
+    done = client.post(
+        f"/api/children/{child}/steps/care_leaver_contact",
+        json={"contact_date": TODAY.isoformat(), "in_touch": "YES", "activity": "F2"},
+        headers=headers,
+    )
+    assert done.status_code == 201, done.text
+    assert [w["table"] for w in done.json()["written"]] == [
+        "ssd_care_leavers",
+        "cb_care_leaver_contact",
+    ]

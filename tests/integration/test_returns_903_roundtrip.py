@@ -141,3 +141,24 @@ def test_xml_form_holds_every_child(tmp_path: Path) -> None:
     assert root.find("Children/Child/Episodes/Episode/DECOM").text == "2023-02-01"
     written = write_csv(data, tmp_path)
     assert len(written) == len(COLUMNS)
+
+
+def test_the_xml_form_reads_back_as_the_same_return(tmp_path: Path) -> None:
+    from tests.unit.test_returns_903_rules import build
+
+    from casebook.record.errors import Invalid as Refused
+    from casebook.returns.report import validate_files
+    from casebook.returns.ssda903 import load_bytes
+
+    original = build(tables())
+    xml = to_xml(original)
+    again = load_bytes([("return.xml", xml)], YEAR)
+    for name in COLUMNS:
+        if original.rows(name):
+            assert _table(again, name) == _table(original, name), name
+    assert validate_files([("return.xml", xml)], YEAR) == ("903", [])
+    broken = xml.replace(b"<RNE>P</RNE>", b"<RNE>P</RNE><COLOUR>red</COLOUR>")
+    with pytest.raises(Refused) as caught:
+        load_bytes([("return.xml", broken)], YEAR)
+    (problem,) = caught.value.problems
+    assert problem.file == "return.xml" and problem.field == "COLOUR" and problem.row

@@ -3,6 +3,9 @@ raw form and JSON values into typed ones, and the registry."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -10,6 +13,7 @@ import pytest
 from casebook.record.errors import Conflict, Invalid
 from casebook.record.timescales.snapshot import ChildSnapshot
 from casebook.record.workflows.framework import (
+    AREAS,
     CHOICE,
     CODE,
     DATE,
@@ -187,3 +191,41 @@ def test_sequence_helpers():
     )
     assert not_before("end", "The end date", date(2025, 1, 2), date(2025, 1, 2), "x") is None
     assert not_before("end", "The end date", None, date(2025, 1, 2), "x") is None
+
+
+CARE_AREAS = {
+    "looked_after": "Children looked after",
+    "care_health": "Health and education in care",
+    "missing": "Missing",
+    "exploitation": "Exploitation",
+    "care_leavers": "Care leavers",
+    "permanence": "Adoption and special guardianship",
+}
+
+
+def test_every_step_is_in_a_declared_area_and_care_comes_after_casework():
+    steps = load_steps()
+    assert {s.area for s in steps.values()} <= AREAS.keys()
+    assert list(AREAS.items())[-6:] == list(CARE_AREAS.items())
+    assert AREAS["oversight"] == "Management oversight"
+
+
+def test_the_framework_declares_every_area_before_any_step_module_is_loaded():
+    # A fresh interpreter: no step module may add an area of its own when imported.
+    script = (
+        "import json\n"
+        "from casebook.record.workflows import framework\n"
+        "before = dict(framework.AREAS)\n"
+        "framework.load_steps()\n"
+        "print(json.dumps([before, framework.AREAS]))\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    before, after = json.loads(ran.stdout)
+    assert before == after
+    assert CARE_AREAS.items() <= before.items()
+
+
+def test_a_childs_state_has_no_screenings_unless_given():
+    assert STATE.screenings == ()

@@ -5,8 +5,9 @@
 * ``casebook returns import cin|903 PATH... --year YYYY`` imports them into an
   empty record, all or nothing;
 * ``casebook returns validate PATH... --year YYYY --format json|csv|xlsx
-  [--out FILE]`` runs the DfE's rules over the files (XML is the CIN census,
-  CSV the SSDA903) and writes every error found.
+  [--out FILE]`` runs the DfE's rules over the files (CSV tables or the
+  SSDA903's XML form: the SSDA903; other XML: the CIN census) and writes
+  every error found.
 
 Bad input (a file that does not parse, an unknown table, a wrong date) is a
 list of problems naming file, row or element, and field, with exit code 2.
@@ -103,7 +104,9 @@ def import_return(
 @returns_app.command("validate")
 @friendly
 def validate_return(
-    paths: Annotated[list[Path], typer.Argument(help="The return's files (XML: CIN; CSV: 903).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="The return's files (CSV or 903 XML: SSDA903; XML: CIN).")
+    ],
     year: YearOption,
     fmt: Annotated[Format, typer.Option("--format", help="json, csv or xlsx.")] = Format.json,
     out_file: Annotated[

@@ -75,7 +75,8 @@ def render(errors: Iterable[ReturnError], fmt: str) -> bytes:
 
 
 def kind_of(files: list[tuple[str, bytes]]) -> str:
-    """Which return uploaded files are: XML is the CIN census, CSV the SSDA903.
+    """Which return uploaded files are: CSV tables (or XML whose Collection is
+    SSDA903) are the SSDA903, other XML the CIN census.
 
     :class:`~casebook.record.errors.Invalid` when they mix the two or are neither.
     """
@@ -84,7 +85,9 @@ def kind_of(files: list[tuple[str, bytes]]) -> str:
     kinds = set()
     for name, raw in files:
         head = raw[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
-        kinds.add("cin" if head.startswith(b"<") or name.lower().endswith(".xml") else "903")
+        xml = head.startswith(b"<") or name.lower().endswith(".xml")
+        # the SSDA903's XML form says so in its header; other XML is the CIN census
+        kinds.add("903" if not xml or b"<Collection>SSDA903</Collection>" in raw[:4096] else "cin")
     if not files:
         raise Invalid([Problem("(file)", "no file given")])
     if len(kinds) > 1:

@@ -36,6 +36,12 @@ _ROUTE_PLAN = {
     "other": "Other",
 }
 _OTHER_END = Mix([("E13", 40), ("E3", 25), ("E8", 20), ("E9", 10), ("E16", 5)])
+#: The CIN census's needs the SSDA903 does not know (N0 not stated, N9 not a child in
+#: need): a child who comes into care has their need assessed as one of N1-N8.
+_CARE_NEED = {"N0": "N1", "N9": "N5"}
+#: Special guardianship to former foster carers (E45, E46) needs a foster placement to
+#: end; otherwise the order is to other carers (E47, E48).
+_SGO_NOT_FOSTER = {"E45": "E47", "E46": "E48"}
 
 
 class Period:
@@ -111,8 +117,11 @@ def period(j: Journey, sp: Spell, start: int) -> tuple[str, int]:
     else:
         end = stop
     end = min(end, stop)
-    if adoption:
-        pass  # the placement order (E1) stands, whether or not the plan is later reversed
+    if "reversed" in adoption:
+        # the plan for adoption reversed, the court revokes the placement order
+        legal_events.append((adoption["reversed"] + rng.randint(30, 120), "C2"))
+    elif adoption:
+        pass  # the placement order (E1) stands until the adoption order
     elif current == "C1":
         legal_events.append((t + rng.randint(150, 330), "C2"))
     elif current == "V2" and route == "long" and rng.random() < 0.25:
@@ -145,6 +154,8 @@ def period(j: Journey, sp: Spell, start: int) -> tuple[str, int]:
         first = rng.choice(("K1", "U6", "K2"))
     else:
         first = _by_age(rates.FIRST_PLACEMENT, age).pick(rng)
+        if first == "P1" and any(code == "V2" for _, code in legal_events):
+            first = "U6"  # placed with parents only under a care order, never under s20
     placements: list[tuple[int, str, str | None, bool]] = [(start, first, None, False)]
     rate = next(r for upper, r in rates.MOVE_RATE if age < upper or upper == 18)
     if rng.random() < rates.UNSTABLE:
@@ -173,8 +184,12 @@ def period(j: Journey, sp: Spell, start: int) -> tuple[str, int]:
         placements.append((adoption["placed"], "A5" if with_carer else "A6", "CARPL", with_carer))
     if route == "home" and rng.random() < 0.15:
         back = end - rng.randint(20, 90)
-        if placements[-1][0] < back < horizon:
+        # placed with parents only under a care order: not for a child accommodated (V2)
+        legal_then = [code for day, code in legal_events if day <= back][-1:]
+        if placements[-1][0] < back < horizon and legal_then != ["V2"]:
             placements.append((back, "P1", "CARPL", False))
+    if reason in _SGO_NOT_FOSTER and placements[-1][1] not in _FOSTER:
+        reason = _SGO_NOT_FOSTER[reason]
 
     # -- rows
     cla_id = j.new_id("CLA")
@@ -391,7 +406,7 @@ def _write_episodes(
                 pid,
                 cal.iso(day),
                 why,
-                sp.need,
+                _CARE_NEED.get(sp.need, sp.need),
                 cal.iso(stop),
                 ceased,
                 cla_id,
@@ -454,6 +469,11 @@ def _write_permanence(
     reversed_day = adoption.get("reversed")
     order_day = end if "placed" in adoption and end is not None else None
     two = rng.random() < 0.8
+    adopters = rng.choice(("MF", "MF", "MF", "FF", "MM")) if two else rng.choice(("F1", "M1"))
+    # married (L11 a man and a woman, L12 the same sex), civil partners, or not married
+    adopter_status = rng.choice(
+        ("L11", "L11", "L2", "L3") if adopters == "MF" else ("L12", "L2", "L3")
+    )
     j.add(
         "ssd_permanence",
         (
@@ -479,10 +499,8 @@ def _write_permanence(
             cal.iso(order_day),
             "Adoption order" if order_day else None,
             adoption_worker,
-            (rng.choice(("MF", "MF", "MF", "FF", "MM")) if two else rng.choice(("F1", "M1")))
-            if seen("matched")
-            else None,
-            (rng.choice(("L11", "L12", "L2", "L3")) if two else "L0") if seen("matched") else None,
+            adopters if seen("matched") else None,
+            (adopter_status if two else "L0") if seen("matched") else None,
             ("2" if two else "1") if seen("matched") else None,
         ),
     )

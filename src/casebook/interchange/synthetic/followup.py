@@ -70,21 +70,35 @@ def involvements(
     if end is None:
         if kind in ("locality", "cic", "assess") and rng.random() < _UNALLOCATED:
             left = max(t, as_at - rng.randint(3, 70))
-            add(
-                "ssd_involvements",
-                (new_id("INV"), worker, role, team, cal.iso(t), cal.iso(left), "LEFT", pid, rid),
-            )
-            return None
+            if left > t:  # (a worker who left the day they took the case never held it)
+                add(
+                    "ssd_involvements",
+                    (
+                        new_id("INV"),
+                        worker,
+                        role,
+                        team,
+                        cal.iso(t),
+                        cal.iso(left),
+                        "LEFT",
+                        pid,
+                        rid,
+                    ),
+                )
+                return None
         add(
             "ssd_involvements",
             (new_id("INV"), worker, role, team, cal.iso(t), None, None, pid, rid),
         )
         wf.hold(worker)
         return team, worker
-    add(
-        "ssd_involvements",
-        (new_id("INV"), worker, role, team, cal.iso(t), cal.iso(end), end_reason, pid, rid),
-    )
+    if end > t or kind == "mash" or end_reason != "TRANSFER":
+        add(
+            "ssd_involvements",
+            (new_id("INV"), worker, role, team, cal.iso(t), cal.iso(end), end_reason, pid, rid),
+        )
+    # else: handed on the day it was allocated (a strategy discussion the day an
+    # assessment started): no allocation of less than a day
     return team, worker
 
 
