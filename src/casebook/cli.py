@@ -266,9 +266,11 @@ def demo(
 
     from casebook.access.demo import create_demo_accounts
     from casebook.performance.packs_commands import load_demo
+    from casebook.scrutiny.demo import seed_demo
 
     with Session(engine) as session:
         made = create_demo_accounts(session)
+        seed_demo(session)
         if load_demo(session):
             out.print("Demo targets and ILLUSTRATIVE comparator figures loaded.")
     if made:

@@ -40,7 +40,10 @@ def kind_of(url: str) -> tuple[str, tuple[str, ...]]:
 
 def links_on(page: Page, origin: str) -> list[str]:
     """The in-app GET links on the page, absolute and without fragments."""
-    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    # Download links (a report's attached PDF) start a download, not a page.
+    hrefs = page.eval_on_selector_all(
+        "a[href]:not([download])", "els => els.map(e => e.getAttribute('href'))"
+    )
     found = []
     for href in hrefs:
         if not href or href.startswith(("#", "mailto:", "tel:", "javascript:")):
