@@ -77,7 +77,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from casebook.interchange.ssd_export import export_ssd
     from casebook.interchange.ssd_import import import_ssd
-    from casebook.interchange.synthetic import generate
     from casebook.record.db import make_engine
     from casebook.record.schema import upgrade
 
@@ -85,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     db = args.dir / "city.db"
     url = f"sqlite:///{db}"
     if not db.exists():
+        from casebook.interchange.synthetic import generate
+
         engine = make_engine(url)
         upgrade(engine)
         generate(engine, scale=args.scale, seed=1, as_at=AS_AT)

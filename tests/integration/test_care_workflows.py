@@ -717,8 +717,8 @@ def test_the_childs_state_holds_their_screenings_latest_first(db_session: Sessio
     child, other = _child(db_session), _child(db_session)
     today = date(2025, 1, 6)
     for day, risk in (("2024-10-01", "AT_RISK"), ("2024-12-20", "SIGNIFICANT")):
-        _do(db_session, child, "exploitation_screening", {"screening_date": day, "risk_level": risk},
-            today)  # fmt: skip
+        values = {"screening_date": day, "risk_level": risk}
+        _do(db_session, child, "exploitation_screening", values, today)
     wrong = _do(db_session, child, "exploitation_screening",
                 {"screening_date": "2024-11-01", "risk_level": "AT_RISK"}, today)  # fmt: skip
     services.mark_entered_in_error_record(db_session, ExploitationScreening, wrong.id,

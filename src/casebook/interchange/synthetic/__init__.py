@@ -16,7 +16,10 @@ person's data is ever needed. Modules:
 - :mod:`.protection` - strategy discussions, s47 enquiries, conferences, CP plans
 - :mod:`.care` - periods of care: legal status, placements, 903 episodes, reviews, permanence
 - :mod:`.leavers` - care leavers and their personal advisers
-- :mod:`.followup` - visits, allocations, health, education, missing episodes
+- :mod:`.followup` - visits, allocations, health, education, missing episodes,
+  exploitation screening and MACE meetings
+- :mod:`.early_help` - early help assessments, plans and Outcome Star readings
+- :mod:`.oversight` - managers' authorisation of assessments and plans
 - :mod:`.rows`, :mod:`.context` - the rows of a chunk and what the simulation shares
 - :mod:`.generate` - the driver
 """

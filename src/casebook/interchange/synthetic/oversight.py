@@ -22,9 +22,9 @@ AWAITING = "awaiting"
 AUTHORISED = "authorised"
 
 #: Calendar days from a worker completing an assessment to the manager authorising it.
-_COMPLETED_BEFORE = (0, 0, 0, 1, 1, 2, 3, 4, 6, 9)
+_COMPLETED_BEFORE = (0, 0, 1, 1, 2, 3, 5, 7, 10, 14)
 #: Working days from a plan's start to its authorisation.
-_PLAN_AUTHORISED = (0, 1, 1, 2, 2, 3, 4, 6, 9)
+_PLAN_AUTHORISED = (0, 1, 2, 2, 3, 4, 5, 7, 10)
 
 
 def assessment(
