@@ -46,6 +46,8 @@ def errors_for_child(session: Session, person_id: str, today: date) -> list[Retu
 
 def return_of(error: ReturnError) -> str:
     """'903' or 'CIN': which return a rule belongs to."""
+    if error.collection:
+        return "903" if error.collection == "903" else "CIN"
     from casebook.returns.ssda903 import RULES_903
 
     try:

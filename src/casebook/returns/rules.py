@@ -27,9 +27,12 @@ class ReturnError:
     field: str
     message: str
     row: int | None = None  # 1-based data row in a CSV table, when there is one
+    #: Which return the rule belongs to ("903", "cin"): codes alone can coincide.
+    collection: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "return": self.collection,
             "rule": self.rule,
             "child": self.child,
             "table": self.table,
@@ -56,6 +59,7 @@ class Rule(Generic[Data]):
     #: ``table.field`` names the rule concerns, as the DfE lists them.
     fields: tuple[str, ...]
     check: Callable[[Data], Iterable[Failure]] = field(compare=False, repr=False)
+    collection: str = ""
 
     def run(self, data: Data) -> Iterator[ReturnError]:
         for failure in self.check(data):
@@ -66,6 +70,7 @@ class Rule(Generic[Data]):
                 field=failure.field,
                 message=self.message,
                 row=failure.row,
+                collection=self.collection,
             )
 
 
@@ -82,7 +87,7 @@ class RuleBook(Generic[Data]):
         def register(check: Callable[[Data], Iterable[Failure]]):
             if code in self._rules:
                 raise ValueError(f"{self.collection} rule {code} is declared twice")
-            self._rules[code] = Rule(code, message, tuple(fields), check)
+            self._rules[code] = Rule(code, message, tuple(fields), check, self.collection)
             return check
 
         return register

@@ -35,6 +35,7 @@ from casebook.record.models import CaseNote, Person
 from casebook.record.search import SearchHit, likely_duplicates
 from casebook.record.services import Actor
 from casebook.record.unit_of_work import UnitOfWork
+from casebook.returns.continuous import errors_for_child
 from casebook.web.deps import ChildId, CurrentUser, DbSession, csrf_protect, requires
 from casebook.web.forms import (
     NO_NUL,
@@ -383,6 +384,26 @@ def child_record(request: Request, db: DbSession, person_id: ChildId) -> Respons
             "looks": looks(db, person_id),
             "looks_shown": LOOKS_SHOWN,
             "note_types": NOTE_TYPES,
+        },
+    )
+
+
+@router.get(
+    "/children/{person_id}/return-errors",
+    dependencies=[Depends(requires(Action.VIEW_CHILD)), CLEAN_PATH],
+)
+def child_return_errors(request: Request, db: DbSession, person_id: ChildId) -> Response:
+    """What the child's record would raise in this year's CIN census and SSDA903 if
+    they were sent today (its own page: working it out takes longer than the summary)."""
+    summary = child_summary(db, person_id, date.today())
+    return render(
+        request,
+        "children/return_errors.html",
+        {
+            "title": f"Return errors: {summary.person.name}",
+            "s": summary,
+            "person_id": person_id,
+            "return_errors": errors_for_child(db, person_id, date.today()),
         },
     )
 
