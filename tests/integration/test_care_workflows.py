@@ -721,8 +721,10 @@ def test_the_childs_state_holds_their_screenings_latest_first(db_session: Sessio
         _do(db_session, child, "exploitation_screening", values, today)
     wrong = _do(db_session, child, "exploitation_screening",
                 {"screening_date": "2024-11-01", "risk_level": "AT_RISK"}, today)  # fmt: skip
-    services.mark_entered_in_error_record(db_session, ExploitationScreening, wrong.id,
-                                          "typed in error", wrong.cb_version, WORKER)  # fmt: skip
+    uow = UnitOfWork(session=db_session)
+    services.mark_entered_in_error(
+        uow, ExploitationScreening, wrong.id, "typed in error", wrong.cb_version, WORKER
+    )
     _do(db_session, other, "exploitation_screening",
         {"screening_date": "2024-12-30", "risk_level": "SERIOUS"}, today)  # fmt: skip
     state = child_state(db_session, child, today)
@@ -838,6 +840,31 @@ def test_care_leaver_contact_adds_then_updates_one_row(db_session: Session) -> N
     ]
     assert first_contact.id == contacts[0].id
     assert _count(db_session, HistoryEntry, table_name="cb_care_leaver_contact") >= 2
+
+
+def test_the_care_leaver_row_followed_is_the_one_with_the_latest_contact(
+    db_session: Session,
+) -> None:
+    today = date(2025, 1, 6)
+    child = _child(db_session, dob="2007-01-01")
+    _in_care(db_session, child, start="2023-02-01")
+    _do(db_session, child, "care_leave", {"end_date": "2024-12-31", "reason": "E5"}, today)
+    # Two rows, as an SSD extract may hold them; the later contact is added first.
+    for table_id, day in (("CL-B", date(2024, 12, 20)), ("CL-A", date(2024, 6, 1))):
+        services.create(
+            UnitOfWork(session=db_session),
+            CareLeaver,
+            {"clea_table_id": table_id, "clea_person_id": child,
+             "clea_care_leaver_latest_contact": day, "clea_care_leaver_in_touch": "YES"},
+            WORKER,
+        )  # fmt: skip
+    assert child_state(db_session, child, today).care_leaver.clea_table_id == "CL-B"
+    with pytest.raises(Invalid) as exc:
+        _do(db_session, child, "care_leaver_contact", {**CONTACT, "contact_date": "2024-12-19"},
+            today)  # fmt: skip
+    assert "latest contact recorded, 20 Dec 2024" in _problems(exc)["contact_date"]
+    leaver, contact = _do(db_session, child, "care_leaver_contact", CONTACT, today)
+    assert (leaver.clea_table_id, contact.care_leaver_id) == ("CL-B", "CL-B")
 
 
 def test_a_refused_care_leaver_contact_writes_no_contact(db_session: Session) -> None:

@@ -136,7 +136,7 @@ class ChildState:
     open_cp_plans: tuple[CpPlan, ...] = ()
     open_cla_episode: ClaEpisode | None = None
     open_placement: ClaPlacement | None = None
-    care_leaver: CareLeaver | None = None
+    care_leaver: CareLeaver | None = None  # the row with the latest contact
     open_early_help: EarlyHelpEpisode | None = None
     missing_now: Missing | None = None
     screenings: tuple[ExploitationScreening, ...] = ()  # exploitation screenings, latest first
@@ -262,7 +262,11 @@ def child_state(session: Session, person_id: str, today: date) -> ChildState:
         ),
         open_cla_episode=open_cla,
         open_placement=open_placement,
-        care_leaver=_first(reversed(s.care_leavers)),
+        care_leaver=max(
+            s.care_leavers,
+            key=lambda c: (c.clea_care_leaver_latest_contact or date.min, c.clea_table_id),
+            default=None,
+        ),
         open_early_help=_first(
             e
             for e in early_help
