@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from casebook.access.models import AuditSample, RecordRestriction
 from casebook.access.roles import PERMISSIONS, Action, Role
+from casebook.record.allocation import unallocated_held_by
 from casebook.record.models import Contact, ContactPerson, Department, Involvement, Person
 from casebook.record.models.base import ACTIVE
 
@@ -97,7 +98,9 @@ def _role_scope(user: User, on: date) -> ColumnElement[bool]:
             else false()
         )
         door = _named_in_recent_contact(on) if user.front_door else false()
-        return or_(team, door)
+        # The team's unallocated children too: the manager must open them to allocate.
+        held = unallocated_held_by([user.team_id], on) if user.team_id else false()
+        return or_(team, held, door)
     if role is Role.HEAD_OF_SERVICE and user.service_id:
         # Every team below the service, however deep (service > locality > team).
         below = (
@@ -111,7 +114,10 @@ def _role_scope(user: User, on: date) -> ColumnElement[bool]:
             )
         )
         teams = select(below.c.dept_team_id)
-        return _open_involvement(on, Involvement.invo_professional_team.in_(teams))
+        return or_(
+            _open_involvement(on, Involvement.invo_professional_team.in_(teams)),
+            unallocated_held_by(teams, on),
+        )
     if role is Role.AUDITOR:
         return exists().where(
             AuditSample.person_id == Person.pers_person_id,

@@ -1385,11 +1385,12 @@ def la9(c: Context) -> list[ChildRow] | None:
     t = c.source.casebook_table("education_plan")
     if t is None:
         return None
-    last: dict[str, date] = {}
-    for r in c.rows(
-        select(t.c.person_id.label("person"), t.c.pep_date.label("d")).where(t.c.pep_date <= c.end)
-    ):
-        last[r["person"]] = max(r["d"], last.get(r["person"], r["d"]))
+    latest = (
+        select(t.c.person_id.label("person"), func.max(t.c.pep_date).label("d"))
+        .where(t.c.pep_date <= c.end)
+        .group_by(t.c.person_id)
+    )
+    last: dict[str, date] = {r["person"]: r["d"] for r in c.rows(latest)}
     out = []
     for person, r in sorted(_looked_after(c).items()):
         if not 5 <= (age(r["dob"], c.end) or 0) <= 15:
@@ -1905,7 +1906,16 @@ def eh2(c: Context) -> list[ChildRow] | None:
         t.c.star_date.label("d"),
         t.c.reading,
         t.c.total,
-    ).where(t.c.star_date <= c.end)
+    ).where(
+        t.c.star_date <= c.end,
+        # only the episodes with a review reading in the period (the rest are left out below)
+        t.c.episode_id.in_(
+            select(t.c.episode_id).where(
+                _in(t.c.star_date, c.start, c.end),
+                or_(t.c.reading.is_(None), t.c.reading != "baseline"),
+            )
+        ),
+    )
     out = []
     for episode, readings in sorted(_by_person(c.rows(q), "episode").items()):
         base = [r for r in readings if r["reading"] == "baseline"]

@@ -5,6 +5,9 @@
 [--format json|csv|table] [--population N]``: every measure of the catalogue, for the 12 months
 ending on the as-at date (or from ``--from``), from the database or from an SSD
 extract read in place.
+
+``casebook kpi refresh [--months 72] [--as-at D] [--force]``: store each measure's
+figure for each finished month (``cb_kpi_figure``), which the trends read.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from casebook.cli_support import console, engine, friendly, out, parse_date
+from casebook.cli_support import console, engine, friendly, out, parse_date, progress
 
 FIELDS = (
     "id",
@@ -47,7 +50,14 @@ class Format(StrEnum):
 
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the `casebook` command."""
-    app.command("kpi")(kpi)
+    kpi_app = typer.Typer(
+        invoke_without_command=True,
+        no_args_is_help=False,
+        help="Every KPI of the catalogue (or `kpi refresh`: store the monthly figures).",
+    )
+    kpi_app.callback()(kpi)
+    kpi_app.command("refresh")(refresh)
+    app.add_typer(kpi_app, name="kpi")
     if importlib.util.find_spec("casebook.performance.packs_commands") is not None:
         from casebook.performance import packs_commands
 
@@ -61,7 +71,10 @@ def _refuse(message: str) -> None:
 
 @friendly
 def kpi(
-    as_at: Annotated[str, typer.Option("--as-at", help="The period end, YYYY-MM-DD.")],
+    ctx: typer.Context,
+    as_at: Annotated[
+        str | None, typer.Option("--as-at", help="The period end, YYYY-MM-DD.")
+    ] = None,
     start: Annotated[
         str | None,
         typer.Option(
@@ -90,6 +103,10 @@ def kpi(
     from casebook.performance.engine import Scope, compute, period_for
     from casebook.performance.sources import DatabaseSource, SsdFolderSource
 
+    if ctx.invoked_subcommand is not None:
+        return
+    if as_at is None:
+        _refuse("--as-at is needed: the period end, YYYY-MM-DD")
     end = parse_date("--as-at", as_at)
     begin = parse_date("--from", start) if start is not None else None
     if begin is not None and begin > end:
@@ -122,6 +139,40 @@ def kpi(
         print(buffer.getvalue(), end="")
     else:
         out.print(_table(rows, period.start, end, team))
+
+
+@friendly
+def refresh(
+    months: Annotated[
+        int,
+        typer.Option("--months", min=1, max=72, help="How many months back to store (1-72)."),
+    ] = 72,
+    as_at: Annotated[
+        str | None,
+        typer.Option("--as-at", help="Store the months ended by this date (default: today)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Recompute months already stored.")
+    ] = False,
+) -> None:
+    """Store each measure's monthly figures (cb_kpi_figure) for the trends and sparklines."""
+    from casebook.performance import figures
+
+    end = parse_date("--as-at", as_at) if as_at is not None else date.today()
+    eng = engine()
+    if not figures.has_table(eng):
+        _refuse("the database has no cb_kpi_figure table: run `casebook init` (migrations)")
+    periods = figures.finished_periods(end, months)
+    with progress() as bar:
+        task = bar.add_task("Storing monthly KPI figures", total=len(periods))
+        done = figures.refresh(
+            eng, end, months, force=force, advance=lambda _: bar.advance(task)
+        )
+    out.print(
+        f"Stored {done.figures:,} figures: {done.computed} period(s) computed, "
+        f"{done.skipped} already stored (months and quarters, "
+        f"{periods[0][0]:%b %Y} to {periods[-1][1]:%b %Y})."
+    )
 
 
 def _teams(source) -> set[str]:

@@ -12,14 +12,19 @@ Alembic history covers them.
 - ``cb_board_pack``: a published board pack with the figures it showed and the
   commentary, frozen. The migration makes the table append-only (triggers
   refuse UPDATE and DELETE); a correction is a new version of the same period.
+- ``cb_kpi_figure``: a measure's figure stored for one period (a month) as at its
+  last day, for the authority (or a team, worker or locality), as ``casebook kpi
+  refresh`` computed it: what the trends and sparklines read instead of
+  recomputing each month. Derived data: ``--force`` replaces a period's figures.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -128,3 +133,32 @@ class BoardPack(Base):
     correction_note: Mapped[str | None] = mapped_column(Text)
     published_by: Mapped[str] = mapped_column(String(60))
     published_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class KpiFigure(Base):
+    """One stored figure: a measure for the period ``period_start``..``as_at``, for a
+    scope (``authority`` with ``scope_id`` "", or ``team``/``worker``/``locality``)."""
+
+    __tablename__ = "cb_kpi_figure"
+    __table_args__ = (
+        UniqueConstraint(
+            "measure_id",
+            "as_at",
+            "period_start",
+            "scope_kind",
+            "scope_id",
+            name="uq_cb_kpi_figure_measure_period_scope",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    measure_id: Mapped[str] = mapped_column(String(20))
+    as_at: Mapped[date] = mapped_column(Date, index=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    scope_kind: Mapped[str] = mapped_column(String(20), default="authority")
+    scope_id: Mapped[str] = mapped_column(String(60), default="")
+    value: Mapped[float | None] = mapped_column(Float)
+    numerator: Mapped[float | None] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
+    available: Mapped[bool] = mapped_column(Boolean, default=True)
+    computed_at: Mapped[datetime] = mapped_column(DateTime)

@@ -125,8 +125,15 @@ def build_figures(
     *,
     months: int = 12,
     cache_key: object | None = None,
+    stored: Callable[[Sequence[tuple[date, date]]], Mapping] | None = None,
 ) -> dict:
-    """Everything the scorecard and a pack show for ``period`` (unsuppressed)."""
+    """Everything the scorecard and a pack show for ``period`` (unsuppressed).
+
+    With ``stored`` (periods -> {(start, end): {id: (value, numerator,
+    denominator)}}, e.g. :func:`casebook.performance.figures.stored`), the trend
+    months and the previous period are read from it, not computed: a month it
+    lacks is a gap; a previous period it lacks is computed (and cached).
+    """
     full: dict[tuple[date, date], list] = {}
 
     def triples(start: date, end: date) -> dict[str, tuple]:
@@ -139,8 +146,16 @@ def build_figures(
     if current is None:  # from the cache: the results' descriptions are the catalogue's
         current = _described(now_values)
     before = period.previous()
-    previous = trends.cached(triples, before.start, before.end, cache_key)
-    series = trends.monthly(triples, period.end, months, cache_key)
+    if stored is None:
+        previous = trends.cached(triples, before.start, before.end, cache_key)
+        series = trends.monthly(triples, period.end, months, cache_key)
+    else:
+        spans = trends.months_ending(period.end, months)
+        held = stored([*spans, (before.start, before.end)])
+        series = [(start, held.get((start, end), {})) for start, end in spans]
+        previous = held.get((before.start, before.end)) or trends.cached(
+            triples, before.start, before.end, cache_key
+        )
     set_targets = targets.targets_for(session, period.target_year)
     compared = comparators.comparisons(
         session, {r.id: r.better for r in current}, {r.id: r.value for r in current}

@@ -143,10 +143,12 @@ class DatabaseSource(Source):
         return SSD_TABLES[table_name].c[column_name]
 
     def rows(self, query: Select) -> list[dict[str, Any]]:
+        # The keys once and plain tuples zipped onto them: building a mapping per row
+        # (``row._mapping``) cost most of an engine pass.
         if isinstance(self.bind, Connection):
-            return [dict(r._mapping) for r in self.bind.execute(query)]
+            return _dicts(self.bind.execute(query))
         with self.bind.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(query)]
+            return _dicts(conn.execute(query))
 
     @cached_property
     def calendar(self) -> WorkingCalendar:
@@ -224,6 +226,11 @@ class SsdFolderSource(Source):
 
     def close(self) -> None:
         self.con.close()
+
+
+def _dicts(result) -> list[dict[str, Any]]:
+    keys = tuple(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result.fetchall()]
 
 
 def _load_statement(name: str, path: Path, types: dict[str, str]) -> str:

@@ -33,17 +33,8 @@ from casebook.record.unit_of_work import UnitOfWork
 
 #: Drift markers: a CIN or CP plan still open this long after it started.
 DRIFT_DEFAULTS: Mapping[str, Timescale] = MappingProxyType(
-    {
-        "cin_plan_drift": Timescale(
-            "cin_plan_drift", "CIN plan over 2 years", 24, "months", "local",
-            "A child in need plan still open 2 years after it started (drift).",
-        ),
-        "cp_plan_drift": Timescale(
-            "cp_plan_drift", "CP plan over 2 years", 24, "months", "local",
-            "A child protection plan still open 2 years after it started (drift).",
-        ),
-    }
-)  # fmt: skip
+    {key: TIMESCALES[key] for key in ("cin_plan_drift", "cp_plan_drift")}
+)
 
 #: Visit frequencies and "child seen" standards: the ones an authority most often sets.
 VISIT_KEYS = (

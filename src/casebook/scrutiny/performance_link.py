@@ -98,10 +98,6 @@ def scorecard_rows(session: Session, as_at: date, start: date | None = None) -> 
     return rows
 
 
-def _hide_rag_of_suppressed(item: AgendaItem) -> None:
-    """Drop the RAG beside any figure stored as ``c`` (done inside attach's stored rows)."""
-
-
 def _as_at(value: Any, start: Any) -> tuple[date, date | None]:
     checks = Checks()
     as_at = checks.day("as_at", value)

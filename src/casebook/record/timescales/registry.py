@@ -86,6 +86,10 @@ _DEFAULTS = (
         "From the request for an EHC needs assessment to the final plan. Not yet per child."),
     Timescale("alternative_provision", "Alternative provision", 6, "working_days", "statutory",
         "Full-time provision from the 6th school day after a permanent exclusion. Not recorded."),
+    Timescale("cin_plan_drift", "CIN plan over 2 years", 24, "months", "local",
+        "A child in need plan still open 2 years after it started (drift)."),
+    Timescale("cp_plan_drift", "CP plan over 2 years", 24, "months", "local",
+        "A child protection plan still open 2 years after it started (drift)."),
     Timescale("agenda_publication", "Agenda published", 5, "working_days", "statutory",
         "Clear working days before a council meeting (scrutiny's, not a child's)."),
 )  # fmt: skip

@@ -8,7 +8,7 @@ a performance scorecard or board pack is frozen onto an agenda item.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends
@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from casebook.access.roles import Action
 from casebook.scrutiny import actions as actions_service
-from casebook.scrutiny import agenda, bodies, roll, views
+from casebook.scrutiny import agenda, bodies, performance_link, roll, views
 from casebook.web.api.front_door import Strict, Text
 from casebook.web.deps import CurrentUser, DbSession, csrf_protect, requires
 from casebook.web.forms import RecordId
@@ -100,6 +100,28 @@ class ItemIn(Strict):
     exempt_reason: Text | None = None
     report_to_follow: bool = False
     verbal_update: bool = False
+
+
+class ScorecardIn(Strict):
+    as_at: Text | None = Field(None, description="the scorecard's as-at date, YYYY-MM-DD")
+    start: Text | None = Field(
+        None, description="the period's first day (default: the 12 months ending on as_at)"
+    )
+
+
+class PackIn(Strict):
+    pack_id: int | Text | None = Field(None, description="a published board pack's id")
+
+
+class FiguresOut(BaseModel):
+    item_id: str
+    title: str | None
+    frozen_at: datetime | None
+    provenance: dict[str, Any] = Field(
+        description="source (scorecard or pack), as_at, start; for a pack its id, version, period"
+    )
+    pdf: str | None = Field(description="the attached board pack's PDF, if any")
+    figures: list[dict[str, Any]]
 
 
 class FiguresIn(Strict):
@@ -193,6 +215,42 @@ def add_item(meeting_id: RecordId, body: ItemIn, db: DbSession, user: CurrentUse
 def attach_figures(item_id: RecordId, body: FiguresIn, db: DbSession, user: CurrentUser) -> dict:
     item = agenda.attach_figures(db, item_id, body.title, body.figures, actor=user.username)
     return {"item_id": item.id, "title": item.figures_title, "figures": agenda.figures_of(item)}
+
+
+def _figures(item) -> FiguresOut:
+    rows = agenda.figures_of(item)
+    where = performance_link.provenance(rows)
+    return FiguresOut(
+        item_id=item.id,
+        title=item.figures_title,
+        frozen_at=item.figures_frozen_at,
+        provenance=where,
+        pdf=f"/scrutiny/items/{item.id}/pack.pdf" if "pack_id" in where else None,
+        figures=rows,
+    )
+
+
+@router.get("/scrutiny/items/{item_id}/figures", dependencies=VIEW)
+def get_figures(item_id: RecordId, db: DbSession) -> FiguresOut:
+    """The figures frozen on an agenda item (as attached: small numbers suppressed)."""
+    return _figures(views.item_page(db, item_id)["item"])
+
+
+@router.post("/scrutiny/items/{item_id}/scorecard", dependencies=MANAGE)
+def attach_scorecard(
+    item_id: RecordId, body: ScorecardIn, db: DbSession, user: CurrentUser
+) -> FiguresOut:
+    """Freeze the performance scorecard as at ``as_at`` on the item."""
+    item = performance_link.attach_scorecard(
+        db, item_id, body.as_at, user.username, start=body.start
+    )
+    return _figures(item)
+
+
+@router.post("/scrutiny/items/{item_id}/pack", dependencies=MANAGE)
+def attach_pack(item_id: RecordId, body: PackIn, db: DbSession, user: CurrentUser) -> FiguresOut:
+    """Freeze a published board pack's figures on the item (404: no such pack)."""
+    return _figures(performance_link.attach_pack(db, item_id, body.pack_id, user.username))
 
 
 @router.get("/scrutiny/actions", dependencies=VIEW)

@@ -26,6 +26,7 @@ from casebook.access import log, suppression
 from casebook.access.policy import User
 from casebook.access.roles import Action
 from casebook.performance import comparators, data_quality, drift, packs, targets, trends
+from casebook.performance import figures as stored_figures
 from casebook.record.errors import Invalid, NotFound, Problem
 from casebook.record.models import Department, Professional
 from casebook.web.deps import CurrentUser, DbSession, csrf_protect, requires
@@ -74,7 +75,12 @@ def scorecard(db: Session, user: User, period: trends.ReportPeriod, months: int)
     source = source_for(db)
     try:
         figures = packs.build_figures(
-            db, packs.engine_results(source), period, months=months, cache_key=cache_key(db)
+            db,
+            packs.engine_results(source),
+            period,
+            months=months,
+            cache_key=cache_key(db),
+            stored=lambda periods: stored_figures.stored(db, periods),
         )
     finally:
         source.close()
@@ -147,24 +153,21 @@ def drill(
 def measure_trend(
     db: Session, user: User, measure_id: str, end: date, months: int
 ) -> list[tuple[date, Any]]:
-    """One measure month by month (up to six years), each figure as this user may see it."""
-    from casebook.performance.engine import compute
+    """One measure month by month (up to six years), each figure as this user may see it.
 
-    source = source_for(db)
-
-    def one(start: date, last: date) -> dict[str, tuple]:
-        (r,) = compute(source, last, start, measures=[measure_id])
-        return {measure_id: (r.value, r.numerator, r.denominator, str(r.unit))}
-
-    try:
-        series = trends.monthly(one, end, months, (*cache_key(db), measure_id))
-    finally:
-        source.close()
+    The months are the figures ``casebook kpi refresh`` stored; a month with none
+    stored is missing (None), never computed while the page waits."""
+    unit = str(measure_ids()[measure_id].unit)
+    spans = trends.months_ending(end, months)
+    held = stored_figures.stored(db, spans, [measure_id])
     shown = []
-    for month, values in series:
-        value, numerator, denominator, unit = values[measure_id]
-        figure = _Figure(measure_id, value, numerator, denominator, unit)
-        shown.append((month, suppression.present(figure, user.role).value))
+    for start, last in spans:
+        found = held.get((start, last), {}).get(measure_id)
+        if found is None:
+            shown.append((start, None))
+            continue
+        figure = _Figure(measure_id, *found, unit)
+        shown.append((start, suppression.present(figure, user.role).value))
     return shown
 
 
@@ -303,6 +306,12 @@ def sparklines(figures: dict) -> dict[str, Markup]:
     }
 
 
+def missing_months(figures: dict) -> int:
+    """Trend months with no figure for any measure (nothing stored for them yet)."""
+    series = [m["series"] for m in figures["measures"]]
+    return sum(1 for month in zip(*series, strict=True) if all(v is None for v in month))
+
+
 def _period_or_errors(text: str | None) -> tuple[trends.ReportPeriod | None, FormErrors]:
     errors = FormErrors()
     try:
@@ -343,6 +352,7 @@ def scorecard_page(
             "figures": figures,
             "areas": [(t, ms) for t, ms in areas if ms],
             "sparklines": sparklines(figures),
+            "missing_months": missing_months(figures),
             "fmt": trends.fmt,
             "period_label": comparators.period_label,
         },
@@ -388,6 +398,7 @@ def measure_page(
             "fmt": trends.fmt,
             "series": series,
             "months": months,
+            "missing": sum(1 for _, v in series if v is None),
             "chart": trend_chart_uri(measure.title, series, str(measure.unit)) if series else None,
         },
     )

@@ -8,17 +8,24 @@ Every page reads what was *published* (the frozen copies), through
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from casebook.scrutiny import ical
+from casebook.performance import packs
+from casebook.record.errors import NotFound
+from casebook.scrutiny import ical, performance_link
 from casebook.scrutiny import public as public_site
 from casebook.web.deps import DbSession
 from casebook.web.forms import RecordId
-from casebook.web.routes.scrutiny import document_response
+from casebook.web.routes.scrutiny import document_response, pack_pdf_response
 from casebook.web.templating import render
 
 router = APIRouter()
+
+#: A version of a published agenda (``?version=N``).
+Version = Annotated[int | None, Query(ge=1, le=100_000)]
 
 
 @router.get("/public")
@@ -48,7 +55,7 @@ def calendar(request: Request, db: DbSession) -> Response:
 
 @router.get("/public/meetings/{meeting_id}")
 def meeting(
-    request: Request, meeting_id: RecordId, db: DbSession, version: int | None = None
+    request: Request, meeting_id: RecordId, db: DbSession, version: Version = None
 ) -> Response:
     page = public_site.agenda_page(db, meeting_id, version)
     return render(
@@ -56,6 +63,19 @@ def meeting(
         "public/meeting.html",
         {"title": f"{page['pack']['body']}, {page['meeting'].meeting_date:%-d %B %Y}", **page},
     )
+
+
+@router.get("/public/meetings/{meeting_id}/packs/{pack_id}/pdf")
+def pack_pdf(
+    meeting_id: RecordId, pack_id: RecordId, db: DbSession, version: Version = None
+) -> Response:
+    """A board pack's PDF, only when the published agenda (Part 1) carries it."""
+    page = public_site.agenda_page(db, meeting_id, version)
+    if not pack_id.isdigit() or not performance_link.pack_in_public_copy(
+        page["pack"]["items"], pack_id
+    ):
+        raise NotFound("That agenda has no such board pack.")
+    return pack_pdf_response(packs.get_pack(db, int(pack_id)))
 
 
 @router.get("/public/meetings/{meeting_id}/minutes")

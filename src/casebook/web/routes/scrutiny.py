@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from casebook.access.roles import Action
-from casebook.record.errors import Invalid, Problem
+from casebook.record.errors import Invalid, NotFound, Problem
 from casebook.scrutiny import actions as actions_service
 from casebook.scrutiny import (
     agenda,
@@ -27,6 +27,7 @@ from casebook.scrutiny import (
     meetings,
     minutes,
     pack_import,
+    performance_link,
     reports,
     roll,
     views,
@@ -556,6 +557,9 @@ def _item(request: Request, db, item_id: str, values=None, errors=None, status=2
         {
             "title": context["item"].title,
             **context,
+            "provenance": performance_link.provenance(context["figures"]),
+            "agenda_published": performance_link.is_published(db, context["item"]),
+            "pack_options": performance_link.pack_choices(db),
             "options": OPTIONS,
             "values": values or {},
             "errors": errors or FormErrors(),
@@ -612,6 +616,70 @@ def set_report(
         "report",
         lambda _: f"/scrutiny/items/{item_id}#cover-sheet",
         lambda e: _item(request, db, item_id, form, e, 422),
+    )
+
+
+@router.post("/scrutiny/items/{item_id}/scorecard", dependencies=MANAGE)
+def attach_scorecard(
+    request: Request, item_id: RecordId, db: DbSession, user: CurrentUser, form: FormFields
+) -> Response:
+    """Freeze the performance scorecard as at a date on the item."""
+    views.item_page(db, item_id)
+    errors = FormErrors()
+    as_at = _iso(form, "scorecard-as_at", "The as-at date", errors)
+    return _attempt(
+        lambda: performance_link.attach_scorecard(db, item_id, as_at, user.username),
+        "scorecard",
+        lambda _: f"/scrutiny/items/{item_id}#figures",
+        lambda e: _item(request, db, item_id, form, e, 422),
+        errors,
+    )
+
+
+@router.post("/scrutiny/items/{item_id}/pack", dependencies=MANAGE)
+def attach_pack(
+    request: Request, item_id: RecordId, db: DbSession, user: CurrentUser, form: FormFields
+) -> Response:
+    """Freeze a published board pack's figures on the item."""
+    views.item_page(db, item_id)
+    errors = FormErrors()
+    pack_id = form.get("pack-pack_id", "")
+    if not pack_id:
+        errors.add("pack-pack_id", "Choose a published board pack")
+
+    def attach() -> Any:
+        try:
+            return performance_link.attach_pack(db, item_id, pack_id, user.username)
+        except NotFound as exc:  # a pack gone from the list: say so beside the field
+            raise Invalid([Problem("pack_id", str(exc))]) from None
+
+    return _attempt(
+        attach,
+        "pack",
+        lambda _: f"/scrutiny/items/{item_id}#figures",
+        lambda e: _item(request, db, item_id, form, e, 422),
+        errors,
+    )
+
+
+@router.get("/scrutiny/items/{item_id}/pack.pdf", dependencies=VIEW)
+def item_pack_pdf(item_id: RecordId, db: DbSession) -> Response:
+    """The PDF of the board pack frozen on the item (regenerated identically from the
+    published pack, which never changes)."""
+    pack = performance_link.pack_of_item(db, item_id)
+    return pack_pdf_response(pack)
+
+
+def pack_pdf_response(pack) -> Response:
+    from casebook.performance import packs
+
+    return Response(
+        packs.pack_pdf(pack),
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": _disposition(f"casebook-pack-{pack.period}-v{pack.version}.pdf"),
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 
