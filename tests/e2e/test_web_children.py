@@ -632,7 +632,7 @@ def test_every_route_here_declares_its_permission_and_the_child_check():
         for r in m.router.routes
         if isinstance(r, APIRoute)
     ]
-    assert len(routes) == 12
+    assert len(routes) == 13
     for route in routes:
         calls = [d.dependency for d in route.dependencies]
         assert any(hasattr(c, "action") for c in calls), route.path

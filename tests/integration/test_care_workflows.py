@@ -1034,3 +1034,23 @@ def test_care_leaver_contact_dated_before_16_is_refused(db_session: Session) -> 
     assert _count(db_session, CareLeaver, clea_person_id=child) == 0
     row, _ = _do(db_session, child, "care_leaver_contact", CONTACT, today)
     assert row.clea_care_leaver_eligibility == "ELIGIBLE"  # 16 and still looked after
+
+
+def test_the_chronology_shows_every_care_leaver_contact_once(db_session: Session) -> None:
+    from casebook.record.chronology import chronology
+
+    today = date(2025, 1, 6)
+    child = _child(db_session, dob="2007-01-01")
+    _in_care(db_session, child, start="2023-02-01")
+    _do(db_session, child, "care_leave", {"end_date": "2024-12-31", "reason": "E5"}, today)
+    _do(db_session, child, "care_leaver_contact",
+        {**CONTACT, "contact_date": "2025-01-02", "pathway_plan_review": "2025-01-02"}, today)  # fmt: skip
+    _do(db_session, child, "care_leaver_contact",
+        {**CONTACT, "contact_date": "2025-01-06", "in_touch": "NO", "accommodation": ""}, today)  # fmt: skip
+    events = chronology(db_session, child, kinds=["care_leaver"])
+    assert [(e.date, e.title) for e in events] == [
+        (date(2025, 1, 2), "Care leaver contact: in touch"),
+        (date(2025, 1, 2), "Pathway plan reviewed"),
+        (date(2025, 1, 6), "Care leaver contact: not in touch"),
+    ]
+    assert "suitable" in events[0].detail

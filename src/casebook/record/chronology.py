@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from casebook.record.errors import Invalid, NotFound, Problem
 from casebook.record.models import (
     CareLeaver,
+    CareLeaverContact,
     CaseNote,
     CinAssessment,
     CinEpisode,
@@ -470,7 +471,7 @@ def _cla_visits(session: Session, person_id: str, _labels: CodeLabels) -> Iterat
             v.clav_cla_visit_date,
             "visit",
             _with("Looked-after visit", _seen(v.clav_cla_visit_seen, v.clav_cla_visit_seen_alone)),
-            None,
+            _yes_no(v.cb_bedroom_seen, "bedroom seen", None),
             "ssd_cla_visits",
             v.clav_cla_visit_id,
         )
@@ -765,39 +766,96 @@ def _permanence(session: Session, person_id: str, _labels: CodeLabels) -> Iterat
             )
 
 
+def _care_leaver_detail(
+    labels: CodeLabels, accommodation: str | None, suitable: str | None, activity: str | None
+) -> str | None:
+    return _join(
+        _with(
+            "accommodation",
+            _join(
+                labels("care_leaver_accommodation", accommodation),
+                _yes_no(suitable, "suitable", "not suitable"),
+                sep=", ",
+            ),
+        )
+        if accommodation
+        else None,
+        _with("activity", labels("care_leaver_activity", activity)) if activity else None,
+    )
+
+
 @_source("care_leaver")
-def _care_leaver(session: Session, person_id: str, labels: CodeLabels) -> Iterator[ChronologyEvent]:
-    order = CareLeaver.clea_care_leaver_latest_contact
-    for c in _rows(session, CareLeaver.clea_person_id, person_id, order):
+def _care_leaver_contacts(
+    session: Session, person_id: str, labels: CodeLabels
+) -> Iterator[ChronologyEvent]:
+    """Every contact with a care leaver as it was recorded (``cb_care_leaver_contact``)."""
+    order = CareLeaverContact.contact_date
+    for c in _rows(session, CareLeaverContact.person_id, person_id, order):
         yield from _event(
-            c.clea_care_leaver_latest_contact,
+            c.contact_date,
             "care_leaver",
             _with(
                 "Care leaver contact",
                 labels.label("care_leaver_in_touch", c.clea_care_leaver_in_touch),
             ),
-            _join(
-                _with(
-                    "accommodation",
-                    labels("care_leaver_accommodation", c.clea_care_leaver_accommodation),
-                )
-                if c.clea_care_leaver_accommodation
-                else None,
-                _with("activity", labels("care_leaver_activity", c.clea_care_leaver_activity))
-                if c.clea_care_leaver_activity
-                else None,
+            _care_leaver_detail(
+                labels,
+                c.clea_care_leaver_accommodation,
+                c.clea_care_leaver_accom_suitable,
+                c.clea_care_leaver_activity,
             ),
-            "ssd_care_leavers",
-            c.clea_table_id,
+            "cb_care_leaver_contact",
+            c.id,
         )
         yield from _event(
             c.clea_pathway_plan_review_date,
             "care_leaver",
             "Pathway plan reviewed",
             None,
-            "ssd_care_leavers",
-            c.clea_table_id,
+            "cb_care_leaver_contact",
+            c.id,
         )
+
+
+@_source("care_leaver")
+def _care_leaver(session: Session, person_id: str, labels: CodeLabels) -> Iterator[ChronologyEvent]:
+    """The SSD row's latest contact and pathway plan review, where the contacts kept by
+    Casebook do not already hold them (a row imported from an SSD extract has none)."""
+    kept = session.execute(
+        select(
+            CareLeaverContact.contact_date, CareLeaverContact.clea_pathway_plan_review_date
+        ).where(CareLeaverContact.person_id == person_id, CareLeaverContact.cb_status == ACTIVE)
+    ).all()
+    contacts = {day for day, _ in kept}
+    reviews = {review for _, review in kept if review is not None}
+    order = CareLeaver.clea_care_leaver_latest_contact
+    for c in _rows(session, CareLeaver.clea_person_id, person_id, order):
+        if c.clea_care_leaver_latest_contact not in contacts:
+            yield from _event(
+                c.clea_care_leaver_latest_contact,
+                "care_leaver",
+                _with(
+                    "Care leaver contact",
+                    labels.label("care_leaver_in_touch", c.clea_care_leaver_in_touch),
+                ),
+                _care_leaver_detail(
+                    labels,
+                    c.clea_care_leaver_accommodation,
+                    c.clea_care_leaver_accom_suitable,
+                    c.clea_care_leaver_activity,
+                ),
+                "ssd_care_leavers",
+                c.clea_table_id,
+            )
+        if c.clea_pathway_plan_review_date not in reviews:
+            yield from _event(
+                c.clea_pathway_plan_review_date,
+                "care_leaver",
+                "Pathway plan reviewed",
+                None,
+                "ssd_care_leavers",
+                c.clea_table_id,
+            )
 
 
 @_source("case_note", "oversight")
