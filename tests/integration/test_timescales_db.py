@@ -295,3 +295,14 @@ def test_many_children_with_repeats_unknowns_and_none(db_session: Session) -> No
     assert due_for_many(db_session, [], date(2025, 1, 9)) == {}
     with pytest.raises(NotFound, match="NOBODY"):
         due_for_many(db_session, [CHILD, "NOBODY"], date(2025, 1, 9))
+
+
+def test_open_items_are_the_open_ones_of_all_items_on_any_day(db_session: Session) -> None:
+    """Open items skip clocks already done or stopped: the same as settling all of them."""
+    children = _children(db_session)
+    for day in (date(2024, 6, 1), date(2025, 1, 9), date(2025, 6, 30)):
+        everything = due_for_many(db_session, children, day, include_met=True)
+        open_only = due_for_many(db_session, children, day)
+        assert any(open_only.values())
+        for person_id in children:
+            assert open_only[person_id] == [i for i in everything[person_id] if i.is_open]

@@ -119,6 +119,12 @@ def settle(
     )
 
 
+def _may_be_open(clock: Clock, on_date: date) -> bool:
+    return not (clock.done and clock.done <= on_date) and not (
+        clock.ended and clock.ended <= on_date
+    )
+
+
 def items_for_child(
     snapshot: ChildSnapshot,
     on_date: date,
@@ -132,9 +138,14 @@ def items_for_child(
     Only open items (due, overdue) unless ``include_met``, which adds the
     closed ones (met, missed) that KPIs count.
     """
+    found = clocks(snapshot)
+    if not include_met:
+        # A clock done or stopped by the day can only settle closed: skip it before
+        # working out its due date (most of a long case's clocks are past visits).
+        found = (c for c in found if _may_be_open(c, on_date))
     items = [
         item
-        for clock in clocks(snapshot)
+        for clock in found
         if (item := settle(clock, on_date, timescales, calendar, snapshot.person_id))
         and (include_met or item.is_open)
     ]
