@@ -300,9 +300,11 @@ def test_many_children_with_repeats_unknowns_and_none(db_session: Session) -> No
 def test_open_items_are_the_open_ones_of_all_items_on_any_day(db_session: Session) -> None:
     """Open items skip clocks already done or stopped: the same as settling all of them."""
     children = _children(db_session)
+    seen_open = 0
     for day in (date(2024, 6, 1), date(2025, 1, 9), date(2025, 6, 30)):
         everything = due_for_many(db_session, children, day, include_met=True)
         open_only = due_for_many(db_session, children, day)
-        assert any(open_only.values())
+        seen_open += sum(len(items) for items in open_only.values())
         for person_id in children:
             assert open_only[person_id] == [i for i in everything[person_id] if i.is_open]
+    assert seen_open
