@@ -278,8 +278,8 @@ def demo(
     serve(host=host, port=port)
 
 
+from casebook import worklist_commands as _workflow_commands  # noqa: E402
 from casebook.performance import commands as _performance_commands  # noqa: E402
-from casebook.record.workflows import commands as _workflow_commands  # noqa: E402
 from casebook.returns import commands as _returns_commands  # noqa: E402
 from casebook.scrutiny import commands as _scrutiny_commands  # noqa: E402
 

@@ -1,5 +1,5 @@
-"""The `casebook` commands for worklists and workflows, registered on the main
-app by :func:`register`.
+"""The `casebook` commands for worklists and the missing briefing, registered on the
+main app by :func:`register` (outside `record`: they write the access log).
 
 - ``casebook worklist --team T [--worker W] [--as-at D] [--format table|csv]``
 - ``casebook missing-briefing [--date D] [--format table|csv]``
