@@ -12,6 +12,11 @@ the whole catalogue is computed for the 12 months to the as-at date, once per
 source, each in a process of its own so each reports its own peak memory
 (``ru_maxrss``). One JSON line per source, then a line saying whether all
 sources agreed.
+
+``--url URL`` times an existing database instead (no generation, no extract), e.g.
+one made by ``casebook generate --scale 10``; ``--as-at`` changes the date.
+``--top N`` adds, per source, the N slowest measures of a second pass (each
+measure timed alone, shared reads counted in the first measure needing them).
 """
 
 from __future__ import annotations
@@ -31,8 +36,16 @@ AS_AT = date(2025, 3, 31)
 SCHEMA = "kpi_bench"
 
 
-def _run(kind: str, target: str, schema: str | None, queue) -> None:
-    from casebook.performance.engine import DatabaseSource, SsdFolderSource, compute
+def _run(
+    kind: str, target: str, schema: str | None, queue, as_at: date = AS_AT, top: int = 0
+) -> None:
+    from casebook.performance.catalogue import CATALOGUE, Context
+    from casebook.performance.engine import (
+        DatabaseSource,
+        SsdFolderSource,
+        compute,
+        period_for,
+    )
     from casebook.record.db import make_engine
 
     if kind == "duckdb":
@@ -41,8 +54,16 @@ def _run(kind: str, target: str, schema: str | None, queue) -> None:
         kwargs = {"connect_args": {"options": f"-csearch_path={schema}"}} if schema else {}
         source = DatabaseSource(make_engine(target, **kwargs))
     started = time.perf_counter()
-    results = compute(source, AS_AT)
+    results = compute(source, as_at)
     seconds = time.perf_counter() - started
+    slowest = []
+    if top:
+        context = Context(source, period_for(as_at))
+        for measure in CATALOGUE:
+            begun = time.perf_counter()
+            measure.rows(context)
+            slowest.append((round(time.perf_counter() - begun, 3), measure.id))
+        slowest = [{"id": i, "seconds": t} for t, i in sorted(slowest, reverse=True)[:top]]
     source.close()
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     figures = {r.id: [r.value, r.numerator, r.denominator] for r in results if r.available}
@@ -53,15 +74,18 @@ def _run(kind: str, target: str, schema: str | None, queue) -> None:
             "available": len(figures),
             "seconds": round(seconds, 2),
             "peak_memory_mb": round(peak_kb / 1024, 1),
+            **({"slowest": slowest} if top else {}),
             "figures": figures,
         }
     )
 
 
-def _measure(kind: str, target: str, schema: str | None = None) -> dict:
+def _measure(
+    kind: str, target: str, schema: str | None = None, as_at: date = AS_AT, top: int = 0
+) -> dict:
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    process = context.Process(target=_run, args=(kind, target, schema, queue))
+    process = context.Process(target=_run, args=(kind, target, schema, queue, as_at, top))
     process.start()
     answer = queue.get()
     process.join()
@@ -71,9 +95,18 @@ def _measure(kind: str, target: str, schema: str | None = None) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--dir", type=Path, required=True)
+    parser.add_argument("--dir", type=Path)
     parser.add_argument("--pg-url", help="PostgreSQL URL: also time the catalogue there")
+    parser.add_argument("--url", help="time this existing database only")
+    parser.add_argument("--as-at", type=date.fromisoformat, default=AS_AT)
+    parser.add_argument("--top", type=int, default=0, help="list the N slowest measures")
     args = parser.parse_args(argv)
+    if args.url:
+        run = _measure(args.url.split(":")[0].split("+")[0], args.url, None, args.as_at, args.top)
+        print(json.dumps({k: v for k, v in run.items() if k != "figures"}))
+        return 0
+    if args.dir is None:
+        parser.error("--dir or --url is needed")
 
     from casebook.interchange.ssd_export import export_ssd
     from casebook.interchange.ssd_import import import_ssd
@@ -94,7 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     if not ssd.exists():
         export_ssd(make_engine(url), ssd)
 
-    runs = [_measure("sqlite", url), _measure("duckdb", str(ssd))]
+    runs = [
+        _measure("sqlite", url, None, args.as_at, args.top),
+        _measure("duckdb", str(ssd), None, args.as_at, args.top),
+    ]
     if args.pg_url:
         admin = make_engine(args.pg_url)
         with admin.begin() as conn:
@@ -105,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             upgrade(pg)
             import_ssd(pg, ssd)
             pg.dispose()
-            runs.append(_measure("postgresql", args.pg_url, SCHEMA))
+            runs.append(_measure("postgresql", args.pg_url, SCHEMA, args.as_at, args.top))
         finally:
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{SCHEMA}" CASCADE'))

@@ -126,3 +126,31 @@ def test_a_broken_ssd_file_is_refused_naming_it(database, tmp_path) -> None:
     result = runner.invoke(app, ["kpi", "--as-at", AS_AT, "--ssd", str(tmp_path)])
     assert result.exit_code == 2, result.output
     assert "ssd_cin_episodes.csv" in result.output and "Traceback" not in result.output
+
+
+def test_refresh_stores_the_months_and_then_skips_them(database) -> None:
+    args = ["kpi", "refresh", "--months", "2", "--as-at", AS_AT]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert "3 period(s) computed" in first.output  # February, March and the quarter
+    assert "0 already stored" in first.output
+    second = runner.invoke(app, args)
+    assert second.exit_code == 0, second.output
+    assert "Stored 0 figures: 0 period(s) computed" in second.output
+    forced = runner.invoke(app, [*args, "--force"])
+    assert forced.exit_code == 0 and "0 already stored" in forced.output
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["kpi"], "--as-at"),
+        (["kpi", "refresh", "--months", "0"], "--months"),
+        (["kpi", "refresh", "--as-at", "31/03/2025"], "--as-at"),
+    ],
+)
+def test_kpi_and_refresh_refuse_bad_options(database, args, named) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert named in result.output
+    assert "Traceback" not in result.output

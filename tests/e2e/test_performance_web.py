@@ -12,10 +12,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from casebook.access.models import AccessLogEntry
-from casebook.performance import trends
+from casebook.performance import drift, figures, trends
 from casebook.performance.models import ComparatorImport
 from casebook.performance.packs_commands import DEMO_FILES
-from casebook.record.models import Contact, Department, Involvement, Person, Professional
+from casebook.record.models import (
+    CinEpisode,
+    Contact,
+    Department,
+    Involvement,
+    Person,
+    Professional,
+)
 from tests.e2e.webkit import csrf_from, make_user, signed_in
 
 PERIOD = "2025-Q3"
@@ -72,7 +79,17 @@ def test_scorecard_for_an_officer_and_suppressed_for_a_councillor(engine, world)
     page = client(engine, world, "perf").get(f"/performance?period={PERIOD}")
     assert page.status_code == 200
     assert "Contacts received" in page.text and 'role="img"' in page.text
+    # the trend months are read from the stored figures, never computed for the page
+    assert "Trend: No figures for these months." in page.text
+    assert "casebook kpi refresh" in page.text
+    figures.refresh(engine, date(2025, 9, 30), 12)
+    trends.CACHE.clear()
+    page = client(engine, world, "perf").get(f"/performance?period={PERIOD}")
     assert "Trend: 12 months" in page.text  # the sparkline's text alternative
+    assert "casebook kpi refresh" not in page.text
+    stored = client(engine, world, "perf").get(f"/api/performance/scorecard?period={PERIOD}")
+    series = dict(zip(stored.json()["months"], fd1(stored.json())["series"], strict=True))
+    assert series["2025-08-01"] >= 3  # the stored August figure (team A's 3 contacts and more)
     councillor = client(engine, world, "councillor")
     shown = councillor.get(f"/api/performance/scorecard?period={PERIOD}").json()
     assert shown["suppressed"] is True
@@ -89,6 +106,8 @@ def test_a_measure_opens_onto_six_years_month_by_month(engine, world):
     assert "Trend over 72 months" in html and 'src="data:image/svg+xml;base64,' in html
     assert html.count('<td class="govuk-table__cell">') >= 72  # one row a month
     assert "October 2019" in html and "September 2025" in html
+    # only the 12 months stored by the refresh above have figures; the rest are gaps
+    assert "60 of these 72 months have no stored figure" in html
 
 
 def test_children_behind_a_figure_are_limited_to_scope_and_logged(engine, world):
@@ -194,6 +213,23 @@ def test_drift_and_data_quality_counts_for_all_lists_for_those_who_see_children(
         ).all()
     assert any(d.startswith("drift unallocated") for d in details)
     assert any(d.startswith("data quality future_dates") for d in details)
+
+
+def test_drift_counts_are_kept_a_few_minutes_then_read_afresh(engine, world):
+    officer = client(engine, world, "perf")
+    drift.COUNTS_CACHE.clear()
+    before = officer.get("/api/performance/drift").json()["unallocated"]
+    tag = uuid.uuid4().hex[:6]
+    with Session(engine) as s:  # a child open to social care with no worker
+        s.add(Person(pers_person_id=f"KU-{tag}", pers_forename="Perf", pers_surname="U",
+                     pers_dob=date(2016, 1, 1)))  # fmt: skip
+        s.flush()
+        s.add(CinEpisode(cine_referral_id=f"RU-{tag}", cine_person_id=f"KU-{tag}",
+                         cine_referral_date=date(2025, 1, 6)))  # fmt: skip
+        s.commit()
+    assert officer.get("/api/performance/drift").json()["unallocated"] == before  # kept
+    drift.COUNTS_CACHE.clear()
+    assert officer.get("/api/performance/drift").json()["unallocated"] == before + 1
 
 
 def test_publishing_a_pack_and_reading_it_back(engine, world):

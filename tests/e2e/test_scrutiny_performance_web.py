@@ -12,6 +12,8 @@ from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from casebook.performance import packs
@@ -190,3 +192,40 @@ def test_the_api_names_the_field_and_answers_404(setting):
         councillor.post(f"{url}/pack", headers=cheader, json={"pack_id": pack.id}).status_code
         == 403
     )
+
+
+VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=20),
+    st.sampled_from(["2025-03-31", "1900-01-01", "2200-12-31", "2025-02-29", "\x00", "1", "0"]),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_attaching_never_answers_500(setting, data):
+    officer = setting["officer"]
+    headers = {"X-CSRF-Token": csrf_from(officer.get("/scrutiny").text)}
+    item = data.draw(st.sampled_from([setting["open"], "nope", "x" * 100]))
+    kind = data.draw(st.sampled_from(["scorecard", "pack"]))
+    keys = ["as_at", "start"] if kind == "scorecard" else ["pack_id"]
+    body = data.draw(st.dictionaries(st.sampled_from([*keys, "other"]), VALUES, max_size=3))
+    reply = officer.post(f"/api/scrutiny/items/{item}/{kind}", headers=headers, json=body)
+    assert reply.status_code < 500, (kind, body, reply.text[:300])
+    form = {
+        k: str(v) for k, v in data.draw(st.dictionaries(
+            st.sampled_from(["scorecard-as_at-day", "scorecard-as_at-month",
+                             "scorecard-as_at-year", "pack-pack_id"]),
+            st.one_of(st.text(max_size=8), st.integers(-(2**40), 2**40)), max_size=4,
+        )).items()
+    }  # fmt: skip
+    reply = _post(officer, f"/scrutiny/items/{setting['open']}/{kind}", form)
+    assert reply.status_code in (303, 422), (kind, form, reply.text[:300])

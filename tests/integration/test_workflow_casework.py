@@ -28,6 +28,7 @@ from casebook.record.models import (
     CpPlan,
     CpReview,
     CpVisit,
+    Department,
     EarlyHelpEpisode,
     HistoryEntry,
     InitialCpConference,
@@ -46,13 +47,17 @@ from casebook.record.workflows.framework import (
     steps_for,
 )
 
-WORKER = StepActor("sw.ada")
+TEAM = "WF-TEAM"  # the worker's team: it holds the referrals they record
+WORKER = StepActor("sw.ada", team_id=TEAM)
 MANAGER = StepActor("tm.bea")
 DOB = date(2015, 3, 1)
 
 
 def _child(db: Session, dob: date = DOB) -> str:
     person_id = f"WF-{uuid.uuid4().hex[:10]}"
+    if db.get(Department, TEAM) is None:
+        services.create(UnitOfWork(session=db), Department,
+                        {"dept_team_id": TEAM, "dept_team_name": "Workflow team"}, WORKER)  # fmt: skip
     services.create(
         UnitOfWork(session=db),
         Person,

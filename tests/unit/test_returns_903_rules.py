@@ -203,6 +203,19 @@ C2_EPISODE = dict(
     URN="SC1",
 )
 C3_MISSING = dict(CHILD="C3", DOB="01/01/2020", MISSING="M")
+C3_J2 = dict(  # C3's second J2 episode, from 11/05/2024 (the first: episode 5, from 01/05)
+    CHILD="C3",
+    DECOM="11/05/2024",
+    RNE="L",
+    LS="J2",
+    CIN="N1",
+    PLACE="A5",
+    PLACE_PROVIDER="PR1",
+    REC="E11",
+    HOME_POST="AB1 2CD",
+    PL_POST="AB7 8JK",
+    URN="SC333333",
+)
 C1_LEAVES = ed(E, 1, DEC="01/12/2024", REC="E4A")
 SW_2 = dict(CHILD="C1", DOB="15/06/2010", SW_ID="SW2", SW_DECOM="01/06/2024", SW_REASON="MANAGE")
 SW_NEXT = ad(SW, **SW_2)
@@ -308,10 +321,14 @@ CASES: dict[str, tuple[Change, Change]] = {
     "361": (ed(E, 4, LS="L1", DEC="04/05/2024"), ed(E, 4, LS="L1", DEC="05/05/2024")),
     "362": (ed(E, 4, LS="L2", DEC="22/05/2024"), ed(E, 4, LS="L2", DEC="23/05/2024")),
     "363": (ed(E, 4, LS="L3", DEC="08/05/2024"), ed(E, 4, LS="L3", DEC="09/05/2024")),
-    "364": (ed(E, 4, LS="J2", DEC="02/05/2024"), ed(E, 4, LS="J2", DEC="03/05/2024")),
+    # a J2 period (J2 episodes run together) of 21 days over two episodes passes; 22 fails
+    "364": (
+        seq(ed(E, 4, LS="J2", DEC="11/05/2024", REC="X1"), ad(E, **C3_J2, DEC="22/05/2024")),
+        seq(ed(E, 4, LS="J2", DEC="11/05/2024", REC="X1"), ad(E, **C3_J2, DEC="23/05/2024")),
+    ),
     "365": (ed(E, 4, LS="V3", DEC="18/05/2024"), ed(E, 4, LS="V3", DEC="19/05/2024")),
     "367": (ed(E, 4, LS="V3", DEC="15/07/2024"), ed(E, 4, LS="V3", DEC="16/07/2024")),
-    "445": (ed(E, 4, LS="D1", DECOM="29/12/2005"), ed(E, 4, LS="D1")),
+    "445": (ed(E, 4, LS="D1", DECOM="31/12/2005"), ed(E, 4, LS="D1", DECOM="01/01/2006")),
     "446": (ed(E, 4, LS="E1"), ed(E, 4, DECOM="29/12/2005")),
     "408": (ed(E, 4, PLACE="A6"), ed(E, 4, LS="C2")),
     "378": (ed(E, 1, PLACE="P1", LS="C2"), ed(E, 1, PLACE="P1", LS="V2")),
@@ -489,9 +506,9 @@ CASES: dict[str, tuple[Change, Change]] = {
     "567": (ed(M, 0, MIS_END="01/05/2024"), ed(M, 0, MIS_END="30/04/2024")),
     "570": (ed(M, 0, MIS_START="31/03/2025", MIS_END=None), ed(M, 0, MIS_START="01/04/2025")),
     "571": (ed(M, 0, MIS_END="01/04/2024"), ed(M, 0, MIS_END="31/03/2024")),
-    "574": (
-        ad(M, CHILD="C1", DOB="15/06/2010", MISSING="A", MIS_START="04/05/2024"),
+    "574": (  # starting on the day the previous period ended is no overlap
         ad(M, CHILD="C1", DOB="15/06/2010", MISSING="A", MIS_START="03/05/2024"),
+        ad(M, CHILD="C1", DOB="15/06/2010", MISSING="A", MIS_START="02/05/2024"),
     ),
     "586": (ed(M, 0, DOB="01/05/2024"), ed(M, 0, DOB="02/05/2024")),
     "575": (

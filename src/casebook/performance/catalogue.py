@@ -162,6 +162,16 @@ class Context:
         return self.period.end
 
     @property
+    def year_before(self) -> date:
+        """The first day of the 12 months ending on the as-at date (the period end).
+
+        As-at measures that look back ("placements in the year", "reviews all in
+        time") look back over these 12 months whatever the period's start, so the
+        same as-at date gives the same figure for a year, a quarter or a month.
+        """
+        return add_months(self.end, -12) + timedelta(days=1)
+
+    @property
     def cal(self) -> WorkingCalendar:
         return self.source.calendar
 
@@ -863,7 +873,8 @@ def cp7(c: Context) -> list[ChildRow]:
     "CP8",
     "CP reviews in time",
     "Children on a plan at the period end that started 3 months or more before it, whose "
-    "reviews of that plan held in the period were all held by their due date and whose next "
+    "reviews of that plan held in the 12 months to the period end were all held by their due "
+    "date and whose next "
     "review is not overdue (first within 3 months of the plan start, then every 6 months).",
     Unit.PERCENT,
     HIGHER,
@@ -900,9 +911,9 @@ def cp8(c: Context) -> list[ChildRow]:
 
 
 def _late_in_period(c: Context, review: dict) -> bool:
-    """A review held in the period after its recorded due date."""
+    """A review held in the 12 months to the as-at date after its recorded due date."""
     due = review["due"]
-    return c.start <= review["held"] and due is not None and review["held"] > due
+    return c.year_before <= review["held"] and due is not None and review["held"] > due
 
 
 def _visits_up_to_date(
@@ -1138,8 +1149,8 @@ def la1(c: Context) -> list[ChildRow]:
 @measure(
     "LA2",
     "Placement moves",
-    "Children looked after at the period end with 3 or more placements during the period "
-    "(temporary placements T0-T4 aside).",
+    "Children looked after at the period end with 3 or more placements during the 12 months "
+    "to the period end, whatever the period's start (temporary placements T0-T4 aside).",
     Unit.PERCENT,
     LOWER,
     Kind.AS_AT,
@@ -1153,7 +1164,8 @@ def la2(c: Context) -> list[ChildRow]:
         n = sum(
             1
             for p in placements.get(person, [])
-            if not (p["type"] or "").startswith("T") and (p["end"] is None or p["end"] >= c.start)
+            if not (p["type"] or "").startswith("T")
+            and (p["end"] is None or p["end"] >= c.year_before)
         )
         out.append(c.row(person, r["id"], True, n >= 3, n, f"{n} placement(s)"))
     return out
@@ -1207,7 +1219,8 @@ def _cla_reviews(c: Context) -> dict[str, list[dict]]:
     "LA4",
     "CLA reviews in time",
     "Children looked after at the period end for 20 working days or more whose reviews in this "
-    "period of care held in the period were all held by their due date and whose next review "
+    "period of care held in the 12 months to the period end were all held by their due date "
+    "and whose next review "
     "is not overdue (first within 20 working days, second within 3 months, then every 6 "
     "months).",
     Unit.PERCENT,
@@ -1462,32 +1475,34 @@ def la11(c: Context) -> list[ChildRow]:
 @measure(
     "LA12",
     "Return interviews in 72 hours",
-    "Missing episodes ended in the period with a return home interview offered. The SSD records "
-    "whether an interview was offered, not when (Casebook's offered date is not exported), so "
-    "from any source this counts offers.",
+    "Missing episodes ended in the period with a return home interview offered within 72 "
+    "hours (3 days) of the return. Needs Casebook's offered date (cb_rhi_offered_date): the "
+    "SSD records whether an interview was offered, not when, so not available from an SSD "
+    "extract.",
     Unit.PERCENT,
     HIGHER,
     Kind.PERIOD,
-    "episodes with a return interview offered",
+    "episodes with a return interview offered within 72 hours",
     "missing episodes ended in the period",
+    note="needs the date the return interview was offered, which the SSD does not hold",
 )
-def la12(c: Context) -> list[ChildRow]:
-    m = c.t("missing")
+def la12(c: Context) -> list[ChildRow] | None:
+    m = c.source.casebook_table("ssd_missing")
+    if m is None:
+        return None
     q = select(
         m.c.miss_table_id.label("id"),
         m.c.miss_person_id.label("person"),
-        m.c.miss_missing_rhi_offered.label("offered"),
+        m.c.miss_missing_episode_end_date.label("back"),
+        m.c.cb_rhi_offered_date.label("offered"),
     ).where(_in(m.c.miss_missing_episode_end_date, c.start, c.end))
-    return [
-        c.row(
-            r["person"],
-            r["id"],
-            True,
-            r["offered"] == "Y",
-            detail=f"offered {r['offered'] or 'not recorded'}",
-        )
-        for r in c.rows(q)
-    ]
+    out = []
+    for r in c.rows(q):
+        days = (r["offered"] - r["back"]).days if r["offered"] is not None else None
+        ok = days is not None and 0 <= days <= 3
+        detail = f"offered {days} day(s) after the return" if days is not None else "no offer"
+        out.append(c.row(r["person"], r["id"], True, ok, days, detail))
+    return out
 
 
 # --------------------------------------------------------------------------- adoption
@@ -1609,15 +1624,23 @@ def _care_leavers(c: Context, ages: tuple[int, int] | None) -> list[dict]:
         t.c.clea_pathway_plan_review_date.label("review"),
         t.c.clea_care_leaver_allocated_team.label("team"),
         t.c.clea_care_leaver_worker_id.label("worker"),
+        t.c.clea_care_leaver_latest_contact.label("contact"),
     )
     latest: dict[str, dict] = {}
     for r in c.rows(c.with_dob(q, t.c.clea_person_id)):
         years = age(r["dob"], c.end)
         if years is None or (ages and not ages[0] <= years <= ages[1]):
             continue
-        if r["person"] not in latest or r["id"] > latest[r["person"]]["id"]:
+        if r["person"] not in latest or _leaver_key(r) > _leaver_key(latest[r["person"]]):
             latest[r["person"]] = r
     return [latest[p] for p in sorted(latest)]
+
+
+def _leaver_key(r: dict) -> tuple:
+    """A care leaver's rows in order: by the latest contact, then by id in number order
+    ("CL10" after "CL9"), not by the id as text."""
+    digits = "".join(ch for ch in str(r["id"]) if ch.isdigit())
+    return (r["contact"] or date.min, int(digits) if digits else -1, str(r["id"]))
 
 
 _LEAVER_NOTE = " The SSD's care leaver row is the latest known, not a history."
@@ -1634,9 +1657,28 @@ _LEAVER_NOTE = " The SSD's care leaver row is the latest known, not a history."
     "care leavers aged 19-21",
 )
 def cl1(c: Context) -> list[ChildRow]:
+    return _suitably_housed(c, (19, 21))
+
+
+@measure(
+    "CL1Y",
+    "Care leavers aged 17-18 suitably housed",
+    "Care leavers aged 17-18 at the period end in suitable accommodation (CL1 for the "
+    "younger ages)." + _LEAVER_NOTE,
+    Unit.PERCENT,
+    HIGHER,
+    Kind.AS_AT,
+    "in suitable accommodation",
+    "care leavers aged 17-18",
+)
+def cl1y(c: Context) -> list[ChildRow]:
+    return _suitably_housed(c, (17, 18))
+
+
+def _suitably_housed(c: Context, ages: tuple[int, int]) -> list[ChildRow]:
     return [
         c.row(r["person"], r["id"], True, r["suitable"] == "Y", team=r["team"], worker=r["worker"])
-        for r in _care_leavers(c, (19, 21))
+        for r in _care_leavers(c, ages)
     ]
 
 
@@ -1652,6 +1694,25 @@ def cl1(c: Context) -> list[ChildRow]:
     "care leavers aged 19-21",
 )
 def cl2(c: Context) -> list[ChildRow]:
+    return _in_eet(c, (19, 21))
+
+
+@measure(
+    "CL2Y",
+    "Care leavers aged 17-18 in EET",
+    "Care leavers aged 17-18 at the period end in education, employment or training (activity "
+    "F1-F5 or P1-P5; CL2 for the younger ages)." + _LEAVER_NOTE,
+    Unit.PERCENT,
+    HIGHER,
+    Kind.AS_AT,
+    "in education, employment or training",
+    "care leavers aged 17-18",
+)
+def cl2y(c: Context) -> list[ChildRow]:
+    return _in_eet(c, (17, 18))
+
+
+def _in_eet(c: Context, ages: tuple[int, int]) -> list[ChildRow]:
     return [
         c.row(
             r["person"],
@@ -1662,27 +1723,27 @@ def cl2(c: Context) -> list[ChildRow]:
             team=r["team"],
             worker=r["worker"],
         )
-        for r in _care_leavers(c, (19, 21))
+        for r in _care_leavers(c, ages)
     ]
 
 
 @measure(
     "CL3",
     "Care leavers in touch",
-    "Care leavers aged 19-21 at the period end the authority is in touch with (YES)."
+    "Care leavers (16-25 at the period end, as CL4) the authority is in touch with (YES)."
     + _LEAVER_NOTE,
     Unit.PERCENT,
     HIGHER,
     Kind.AS_AT,
     "in touch",
-    "care leavers aged 19-21",
+    "care leavers aged 16-25",
 )
 def cl3(c: Context) -> list[ChildRow]:
     return [
         c.row(
             r["person"], r["id"], True, r["in_touch"] == "YES", team=r["team"], worker=r["worker"]
         )
-        for r in _care_leavers(c, (19, 21))
+        for r in _care_leavers(c, (16, 25))
     ]
 
 

@@ -3,6 +3,12 @@
 - **missing ethnicity**: children known to social care (a referral) with no ethnicity;
 - **child seen not recorded**: assessments that do not record whether the child
   was seen (so "seen within 5 days" cannot count them);
+- **missing date first seen**: referrals with an authorised assessment but no
+  date the child was first seen. The SSD has no "date first seen" column:
+  Casebook takes it (as A1S does) from the first visit that saw the child
+  (CIN, CP or looked-after visit, seen not "N") between the referral and its
+  closure, or the start of an assessment of the referral recording the child
+  seen ("Y"); with neither, the date is missing;
 - **overlapping episodes**: two referrals, or two periods of care, of one child
   that overlap in time;
 - **plans without visits**: open CP and CIN plans older than their visit
@@ -58,6 +64,9 @@ CHECKS = (
     Check("ethnicity", "Missing ethnicity", "Children with a referral but no ethnicity recorded."),
     Check("child_seen", "Child seen not recorded",
           "Assessments that do not record whether the child was seen."),
+    Check("first_seen", "Missing date first seen",
+          "Referrals with an authorised assessment but no date the child was first seen "
+          "(no visit that saw the child, no assessment recording the child seen)."),
     Check("overlaps", "Overlapping episodes",
           "Two referrals, or two periods of care, of one child that overlap."),
     Check("plans_without_visits", "Plans without visits",
@@ -108,6 +117,57 @@ def child_seen_missing(session: Session, on: date) -> list[Finding]:
     return [
         Finding(pid, rid, f"Assessment started {_fmt(start)}: child seen not recorded")
         for pid, rid, start in rows
+        if pid
+    ]
+
+
+def first_seen_missing(session: Session, on: date) -> list[Finding]:
+    ref = CinEpisode
+    until = func.coalesce(ref.cine_close_date, on)
+    seen_visits = [
+        exists().where(
+            person == ref.cine_person_id,
+            model.cb_status == ACTIVE,
+            day >= ref.cine_referral_date,
+            day <= until,
+            day <= on,
+            or_(flag.is_(None), flag != "N"),
+        )
+        for model, person, day, flag in (
+            (CinVisit, CinVisit.cinv_person_id, CinVisit.cinv_cin_visit_date,
+             CinVisit.cinv_cin_visit_seen),
+            (CpVisit, CpVisit.cppv_person_id, CpVisit.cppv_cp_visit_date,
+             CpVisit.cppv_cp_visit_seen),
+            (ClaVisit, ClaVisit.clav_person_id, ClaVisit.clav_cla_visit_date,
+             ClaVisit.clav_cla_visit_seen),
+        )
+    ]  # fmt: skip
+    assessed = exists().where(
+        CinAssessment.cina_referral_id == ref.cine_referral_id,
+        CinAssessment.cb_status == ACTIVE,
+        CinAssessment.cina_assessment_auth_date <= on,
+    )
+    seen_in_assessment = exists().where(
+        CinAssessment.cina_referral_id == ref.cine_referral_id,
+        CinAssessment.cb_status == ACTIVE,
+        CinAssessment.cina_assessment_child_seen == "Y",
+        CinAssessment.cina_assessment_start_date <= on,
+    )
+    rows = session.execute(
+        select(ref.cine_person_id, ref.cine_referral_id, ref.cine_referral_date)
+        .where(
+            ref.cb_status == ACTIVE,
+            ref.cine_referral_date <= on,
+            or_(ref.cine_referral_nfa.is_(None), ref.cine_referral_nfa != "Y"),
+            assessed,
+            ~seen_in_assessment,
+            *[~v for v in seen_visits],
+        )
+        .order_by(ref.cine_referral_date, ref.cine_referral_id)
+    ).all()
+    return [
+        Finding(pid, rid, f"Referral {_fmt(when)}: assessed, but no date the child was first seen")
+        for pid, rid, when in rows
         if pid
     ]
 
@@ -233,6 +293,7 @@ def findings_for(session: Session, key: str, on: date) -> list[Finding]:
     return {
         "ethnicity": missing_ethnicity,
         "child_seen": child_seen_missing,
+        "first_seen": first_seen_missing,
         "overlaps": overlapping_episodes,
         "plans_without_visits": plans_without_visits,
         "future_dates": future_dates,

@@ -12,7 +12,10 @@
 
 Each check gives :class:`DriftRow` s for the whole authority; the screens count
 them for anyone with aggregate access and list only the children a user may
-see (:func:`visible_ids`).
+see (:func:`visible_ids`). The counts are kept 10 minutes (:func:`cached_counts`);
+the visit and review checks read the timescales only of the children open to
+social care who have a CP plan, CIN plan or period of care open, or are care
+leavers: no one else can have a visit or review overdue.
 """
 
 from __future__ import annotations
@@ -25,14 +28,25 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from casebook.access.policy import User, visible_children
+from casebook.performance.trends import _Cache
 from casebook.record.calendar import WorkingCalendar
-from casebook.record.models import CinAssessment, CinEpisode, CinPlan, ClaEpisode, CpPlan, Person
+from casebook.record.models import (
+    CareLeaver,
+    CinAssessment,
+    CinEpisode,
+    CinPlan,
+    ClaEpisode,
+    CpPlan,
+    Person,
+)
 from casebook.record.models.base import ACTIVE
 from casebook.record.models.workforce import Involvement
 from casebook.record.timescales import due_for_many
 from casebook.record.timescales.registry import Timescale, due_date, load_timescales
 
 CHUNK = 900
+#: How long the drift counts are kept (the lists behind them are always read afresh).
+COUNTS_SECONDS = 600
 #: Used when the registry has no ``plan_drift`` timescale of its own.
 PLAN_DRIFT_DEFAULT = Timescale(
     "plan_drift", "Plan open too long", 24, "months", "local",
@@ -204,6 +218,57 @@ def _open_children(session: Session, on: date) -> list[str]:
     )
 
 
+def _can_be_overdue_condition(on: date):
+    """SQL on Person: the child can have a visit or review open on ``on``.
+
+    Visits and reviews run only while a CP plan, CIN plan or period of care is open
+    (a clock whose plan has ended is met or missed, never overdue), or for a care
+    leaver (pathway plan reviews). Children open to social care without any of
+    these (a referral still being assessed) have nothing of the kind to be late
+    with, so their timescales need not be read at all.
+    """
+    return or_(
+        exists().where(
+            CpPlan.cppl_person_id == Person.pers_person_id,
+            CpPlan.cb_status == ACTIVE,
+            _open_on(CpPlan.cppl_cp_plan_start_date, CpPlan.cppl_cp_plan_end_date, on),
+        ),
+        exists().where(
+            CinPlan.cinp_person_id == Person.pers_person_id,
+            CinPlan.cb_status == ACTIVE,
+            _open_on(CinPlan.cinp_cin_plan_start_date, CinPlan.cinp_cin_plan_end_date, on),
+        ),
+        exists().where(
+            ClaEpisode.clae_person_id == Person.pers_person_id,
+            ClaEpisode.cb_status == ACTIVE,
+            _open_on(
+                ClaEpisode.clae_cla_episode_start_date, ClaEpisode.clae_cla_episode_ceased_date, on
+            ),
+        ),
+        exists().where(
+            CareLeaver.clea_person_id == Person.pers_person_id,
+            CareLeaver.cb_status == ACTIVE,
+        ),
+    )
+
+
+def _children_with_visits_or_reviews(session: Session, on: date) -> list[str]:
+    """The children open to social care (:func:`_open_children`) who can have a visit
+    or review overdue (:func:`_can_be_overdue_condition`)."""
+    return list(
+        session.scalars(
+            select(Person.pers_person_id)
+            .where(
+                Person.cb_person_type == "child",
+                Person.cb_status == ACTIVE,
+                _open_case_condition(on),
+                _can_be_overdue_condition(on),
+            )
+            .order_by(Person.pers_person_id)
+        )
+    )
+
+
 def unallocated(session: Session, on: date) -> list[DriftRow]:
     allocated = exists().where(
         Involvement.invo_person_id == Person.pers_person_id,
@@ -230,7 +295,10 @@ def unallocated(session: Session, on: date) -> list[DriftRow]:
 def overdue_items(session: Session, on: date, keys: frozenset[str]) -> list[DriftRow]:
     """Children with an open, overdue item of the timescales among ``keys``."""
     found = []
-    due = due_for_many(session, _open_children(session, on), on)
+    wanted = _open_children(session, on)
+    if keys <= VISIT_KEYS | REVIEW_KEYS:
+        wanted = _children_with_visits_or_reviews(session, on)
+    due = due_for_many(session, wanted, on)
     for person_id in sorted(due):
         for item in due[person_id]:
             if item.key in keys and item.status == "overdue":
@@ -267,6 +335,21 @@ def counts(session: Session, on: date) -> dict[str, int]:
         if check.key not in found:
             found[check.key] = {r.person_id for r in rows_for(session, check.key, on)}
     return {c.key: len(found[c.key]) for c in CHECKS}
+
+
+#: The counts for a few minutes per database and day, as the scorecard's figures are
+#: kept (``trends.CACHE``): reading every open child's timescales takes seconds.
+COUNTS_CACHE = _Cache(seconds=COUNTS_SECONDS)
+
+
+def cached_counts(session: Session, on: date, cache_key: object) -> dict[str, int]:
+    """:func:`counts`, kept :data:`COUNTS_SECONDS` under (``cache_key``, ``on``)."""
+    key = (cache_key, on)
+    found = COUNTS_CACHE.get(key)
+    if found is None:
+        found = counts(session, on)
+        COUNTS_CACHE.put(key, found)
+    return dict(found)
 
 
 def visible_ids(session: Session, user: User, ids: Iterable[str], on: date) -> set[str]:

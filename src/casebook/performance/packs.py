@@ -252,6 +252,8 @@ def present_measure(measure: Mapping, role: Any = None) -> dict:
     shown["series"] = series
     shown.pop("series_counts", None)
     shown["suppressed"] = now_.suppressed
+    # RAG, direction, rank and quartile were judged from the unsuppressed figure.
+    suppression.withhold_judgements(shown, now_, before)
     return shown
 
 

@@ -30,6 +30,13 @@ child has at most one open referral (the CIN census refuses overlapping
 episodes): while one is open, both decisions are refused - a new worry about
 an open case belongs to the allocated worker.
 
+The referral is held by a team (``cine_referral_team``), so that it waits on
+that team's unallocated list: the team the caller names (``team_id``), else the
+front door team (``ssd_department.cb_front_door``; the first by id if an
+authority marks several). The MASH made the decision and its manager allocates
+the first worker or passes the case on, so that is where a MASH manager looks
+for it. The referral's worker is left empty until a worker is allocated.
+
 The reads settle the decision clock as at a date with the authority's
 timescale and the bank-holiday calendar: :func:`decision_clock`,
 :func:`open_contacts` (the MASH's worklist) and :func:`partner_requests_for`
@@ -54,6 +61,7 @@ from casebook.record.models import (
     CodeValue,
     Contact,
     ContactPerson,
+    Department,
     PartnerContribution,
     PartnerRequest,
     Person,
@@ -312,9 +320,11 @@ def decide(
     expected_version: int,
     actor: Actor,
     primary_need: str | None = None,
+    team_id: str | None = None,
 ) -> Decided:
     """Make the contact's threshold decision, once; REFERRAL and STRATEGY also open a
-    referral with the child's ``primary_need``, in the same transaction."""
+    referral with the child's ``primary_need``, in the same transaction, held by
+    ``team_id`` (else the front door team)."""
     with uow:
         session = uow.session
         contact = _undecided_contact(
@@ -342,6 +352,7 @@ def decide(
             _code(session, "primary_need", primary_need, "primary_need", problems)
         if opens and not problems:
             _no_open_referral(session, contact.cont_person_id, decided_on, problems)
+        team = _referral_team(session, team_id, problems) if opens else None
         if problems:
             raise Invalid(problems)
 
@@ -373,11 +384,32 @@ def decide(
                     "cine_referral_source_code": contact.cont_contact_source_code,
                     "cine_referral_source_desc": contact.cont_contact_source_desc,
                     "cine_cin_primary_need_code": primary_need,
+                    "cine_referral_team": team,
                 },
                 actor,
             )
         uow.commit()
         return Decided(decided, referral)
+
+
+def _referral_team(session: Session, team_id: str | None, problems: list[Problem]) -> str | None:
+    """The team to hold a referral the decision opens: the one named, else the
+    front door team (None only where the authority has marked none)."""
+    if team_id is not None:
+        known = session.scalar(
+            select(Department.dept_team_id).where(
+                Department.dept_team_id == team_id, Department.cb_status == ACTIVE
+            )
+        )
+        if known is None:
+            problems.append(Problem("team_id", "is not a team of the authority"))
+        return known
+    return session.scalar(
+        select(Department.dept_team_id)
+        .where(Department.cb_front_door == "Y", Department.cb_status == ACTIVE)
+        .order_by(Department.dept_team_id)
+        .limit(1)
+    )
 
 
 # --------------------------------------------------------------------------- reads

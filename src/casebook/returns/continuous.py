@@ -6,22 +6,33 @@ March): for one child (the panel on their record) or for everyone (the
 performance officer's list of open errors, by rule and by team). A child's
 team is the team of the involvement open for them today; a child no team
 holds is counted under "No team".
+
+Everyone's open errors take a second or more to work out, so the page keeps
+them in this process for :data:`CACHE_SECONDS` per (database, year, day)
+(:func:`open_errors_cached`): a write to the record through Casebook (a new
+history entry) or the page's "recompute" button works them out afresh.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from casebook.record.models import Department, Involvement
+from casebook.record.models import Department, HistoryEntry, Involvement
 from casebook.record.models.base import ACTIVE
 from casebook.returns.rules import ReturnError
 
 NO_TEAM = "No team"
+#: How long everyone's open errors are kept before they are worked out again.
+CACHE_SECONDS = 300
+#: Most (database, year, day) results kept.
+CACHE_ENTRIES = 16
 
 
 def collection_year(today: date) -> int:
@@ -62,6 +73,9 @@ class OpenErrors:
     year: int
     errors: list[ReturnError]
     team_of: dict[str, str] = field(default_factory=dict)
+    #: When they were worked out (server time) and how long that took.
+    computed_at: datetime | None = None
+    seconds: float | None = None
 
     def by_rule(self) -> list[tuple[str, str, str, int, int]]:
         """(return, rule, message, errors, children), most errors first."""
@@ -124,6 +138,51 @@ def open_errors(session: Session, today: date, year: int | None = None) -> OpenE
     """Every error the record would raise today, with each child's team (for this
     year's returns, or those of ``year``)."""
     year = year or collection_year(today)
+    began = time.perf_counter()
+    at = datetime.now().replace(microsecond=0)
     errors = _run(session, year, None)
     kids = {e.child for e in errors if e.child}
-    return OpenErrors(year, errors, teams_today(session, kids, today))
+    teams = teams_today(session, kids, today)
+    return OpenErrors(year, errors, teams, at, round(time.perf_counter() - began, 2))
+
+
+_cache: dict[tuple, tuple[OpenErrors, int | None, float]] = {}
+_cache_lock = threading.Lock()
+
+
+def _database(session: Session) -> str:
+    bind = session.get_bind()
+    return str(getattr(bind, "engine", bind).url)
+
+
+def _record_mark(session: Session) -> int | None:
+    """The newest history entry: any write through the record's services moves it."""
+    return session.scalar(select(func.max(HistoryEntry.id)))
+
+
+def open_errors_cached(
+    session: Session, today: date, year: int | None = None, *, refresh: bool = False
+) -> OpenErrors:
+    """:func:`open_errors`, kept in this process for :data:`CACHE_SECONDS` per
+    (database, year, day) while the record is unchanged; ``refresh`` works them
+    out afresh."""
+    year = year or collection_year(today)
+    key = (_database(session), year, today)
+    mark = _record_mark(session)
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit is not None and not refresh and hit[1] == mark and now - hit[2] < CACHE_SECONDS:
+        return hit[0]
+    found = open_errors(session, today, year)
+    with _cache_lock:
+        _cache[key] = (found, mark, now)
+        while len(_cache) > CACHE_ENTRIES:
+            del _cache[min(_cache, key=lambda k: _cache[k][2])]
+    return found
+
+
+def forget_open_errors() -> None:
+    """Drop every kept result (tests; a new database)."""
+    with _cache_lock:
+        _cache.clear()

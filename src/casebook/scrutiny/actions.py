@@ -60,7 +60,7 @@ def create_action(
             item = db.get(MinuteItem, resolution.minute_item_id)
             minutes = db.get(Minutes, item.minutes_id)
             meeting = db.get(Meeting, minutes.meeting_id)
-            exempt = item.exempt
+            exempt = minutes_service.is_exempt(db, item)
             asked = resolution.text
     body = db.get(Body, meeting.body_id) if meeting else None
     if body is None and resolution is None:
@@ -158,28 +158,60 @@ def overdue(db: Session, today: date) -> list[FollowUpAction]:
     )
 
 
-def you_said_we_did(db: Session) -> list[FollowUpAction]:
-    """Done, public, never from an exempt item: what the public page shows."""
-    return list(
-        db.scalars(
-            select(FollowUpAction)
-            .where(
-                FollowUpAction.status == "done",
-                FollowUpAction.public.is_(True),
-                FollowUpAction.exempt.is_(False),
-            )
-            .order_by(FollowUpAction.completed_on.desc(), FollowUpAction.id)
+def _publicly_minuted(db: Session, action: FollowUpAction, cache: dict[str, set[str]]) -> bool:
+    """Whether an action's resolution is on the public site: a meeting held in
+    public, minutes approved, and the resolution's item not exempt (worked out
+    now, from the minute item and its agenda item, in the latest approved
+    version)."""
+    if not action.resolution_key:
+        return action.meeting_id is None  # a request to a body, not a meeting's business
+    meeting_id = action.meeting_id
+    if meeting_id not in cache:
+        meeting = db.get(Meeting, meeting_id) if meeting_id else None
+        approved = (
+            minutes_service.current_approved(db, meeting.id)
+            if meeting is not None and meeting.public
+            else None
         )
-    )
+        cache[meeting_id] = (
+            {
+                r.key
+                for e in minutes_service.entries(db, approved.id, include_exempt=False)
+                for r in e.resolutions
+            }
+            if approved is not None
+            else set()
+        )
+    return action.resolution_key in cache[meeting_id]
 
 
-def resolution_status(db: Session, key: str) -> str:
-    """How far a resolution's actions have got: no action, open, overdue, done."""
+def you_said_we_did(db: Session) -> list[FollowUpAction]:
+    """Done, public, from a public meeting's approved minutes and never from an
+    exempt item (or a public request to a body): what the public page shows."""
+    rows = db.scalars(
+        select(FollowUpAction)
+        .where(
+            FollowUpAction.status == "done",
+            FollowUpAction.public.is_(True),
+            FollowUpAction.exempt.is_(False),
+        )
+        .order_by(FollowUpAction.completed_on.desc(), FollowUpAction.id)
+    ).all()
+    cache: dict[str, set[str]] = {}
+    return [a for a in rows if _publicly_minuted(db, a, cache)]
+
+
+def resolution_status(db: Session, key: str, today: date | None = None) -> str:
+    """How far a resolution's actions have got: no action, open, overdue (an
+    open action past its due date), done (every action closed)."""
     rows = db.scalars(select(FollowUpAction).where(FollowUpAction.resolution_key == key)).all()
     if not rows:
         return "no action"
     if all(r.status in CLOSED for r in rows):
         return "done"
+    today = today or date.today()
+    if any(is_overdue(r, today) for r in rows):
+        return "overdue"
     return "open"
 
 
@@ -237,13 +269,13 @@ def roll_up(db: Session, body_id: str, start: Any, end: Any, today: date | None 
     outcomes = []
     n_res = n_rec = 0
     for meeting in held:
-        for item, res in minutes_service.resolutions_of_meeting(db, meeting.id):
-            if item.exempt:
-                continue
+        for _item, res in minutes_service.resolutions_of_meeting(
+            db, meeting.id, include_exempt=False
+        ):
             n_res += 1
             n_rec += res.recommendation
             outcomes.append(
-                (meeting.meeting_date.isoformat(), res.text, resolution_status(db, res.key))
+                (meeting.meeting_date.isoformat(), res.text, resolution_status(db, res.key, today))
             )
     acts = [a for a in actions(db, body_id=body.id) if first <= a.created_at.date() <= last]
     late = (

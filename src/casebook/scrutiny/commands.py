@@ -107,7 +107,10 @@ def roll_up(
 def notice_days(
     days: Annotated[int | None, typer.Argument(help="Clear working days; omit to show.")] = None,
 ) -> None:
-    """Show or set the clear working days an agenda is published before its meeting."""
+    """Show or set the clear working days an agenda is published before its meeting.
+
+    This is the timescale `agenda_publication` (the same as `casebook timescales
+    set agenda_publication N working_days`)."""
     from casebook.scrutiny.meetings import clear_days_setting, set_clear_days
 
     with _session() as db:

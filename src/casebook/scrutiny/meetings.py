@@ -1,7 +1,9 @@
 """Meetings and the publication deadline.
 
 The agenda must be published a set number of *clear* working days before the
-meeting (the law: five; a setting). Clear days leave out both the day of
+meeting (the law: five). The number is the timescale registry's
+``agenda_publication`` - one setting, the same one the administrator's local
+standards page and ``casebook timescales set`` change. Clear days leave out both the day of
 publication and the day of the meeting, so for a Wednesday meeting with five
 clear days the latest day to publish is the Tuesday of the week before.
 """
@@ -17,41 +19,35 @@ from sqlalchemy.orm import Session
 
 from casebook.record.calendar import WorkingCalendar
 from casebook.record.errors import Invalid, Problem
+from casebook.record.local_standards import set_local_standard
+from casebook.record.services import Actor
+from casebook.record.timescales.registry import load_timescales
+from casebook.record.unit_of_work import UnitOfWork
 from casebook.scrutiny.common import Checks, change, flag, get, now, record_event
-from casebook.scrutiny.models import (
-    MEETING_MODES,
-    MEETING_STATES,
-    Body,
-    Meeting,
-    ScrutinySetting,
-)
+from casebook.scrutiny.models import MEETING_MODES, MEETING_STATES, Body, Meeting
 
-CLEAR_DAYS_KEY = "publication_clear_working_days"
-DEFAULT_CLEAR_DAYS = 5
+#: The registry's timescale for the agenda deadline (``cb_scrutiny_setting`` is
+#: no longer read).
+TIMESCALE_KEY = "agenda_publication"
 
 
 # --------------------------------------------------------------------------- settings
 
 
 def clear_days_setting(db: Session) -> int:
-    row = db.get(ScrutinySetting, CLEAR_DAYS_KEY)
-    try:
-        return int(row.value) if row else DEFAULT_CLEAR_DAYS
-    except ValueError:
-        return DEFAULT_CLEAR_DAYS
+    """The clear working days an agenda is published ahead: the amount of the
+    registry's ``agenda_publication`` timescale (5 by default). Scrutiny counts
+    them as *clear* working days whatever unit the registry holds."""
+    return load_timescales(db)[TIMESCALE_KEY].amount
 
 
 def set_clear_days(db: Session, value: Any, *, actor: str) -> int:
+    """Set the ``agenda_publication`` timescale (in working days), as the local
+    standards page and ``casebook timescales set`` do, with its history."""
     checks = Checks()
     days = checks.whole("clear_days", value, low=0, high=60)
     checks.done()
-    with change(db):
-        row = db.get(ScrutinySetting, CLEAR_DAYS_KEY)
-        if row is None:
-            db.add(ScrutinySetting(key=CLEAR_DAYS_KEY, value=str(days)))
-        else:
-            row.value = str(days)
-        record_event(db, actor, "setting", CLEAR_DAYS_KEY, "set", {"value": days})
+    set_local_standard(UnitOfWork(session=db), TIMESCALE_KEY, days, "working_days", Actor(actor))
     return days
 
 

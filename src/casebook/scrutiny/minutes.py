@@ -13,12 +13,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from casebook.record.errors import Conflict, Invalid, Problem
 from casebook.scrutiny.common import Checks, change, flag, get, now, record_event
-from casebook.scrutiny.models import Meeting, MinuteItem, Minutes, Resolution
+from casebook.scrutiny.models import (
+    AgendaItem,
+    FollowUpAction,
+    Meeting,
+    MinuteItem,
+    Minutes,
+    Resolution,
+)
 
 DRAFT = "draft"
 APPROVED = "approved"
@@ -28,6 +35,39 @@ APPROVED = "approved"
 class MinuteEntry:
     item: MinuteItem
     resolutions: list[Resolution]
+    #: Exempt (Part 2): ticked on the minute item, or the agenda item it minutes
+    #: (same meeting, same number) is exempt. Never on the public site.
+    exempt: bool = False
+
+    @property
+    def resolution_lines(self) -> str:
+        """The resolutions as the edit form shows them, one a line, a
+        recommendation starting "Recommendation:" (so saving keeps it one)."""
+        return "\n".join(
+            f"Recommendation: {r.text}" if r.recommendation else r.text for r in self.resolutions
+        )
+
+
+def exempt_numbers(db: Session, meeting_id: str) -> set[int]:
+    """Numbers of the meeting's exempt agenda items: their minutes are exempt too.
+
+    Withdrawn items count as well - a minute is only ever made more private
+    by its agenda, never less."""
+    return set(
+        db.scalars(
+            select(AgendaItem.number).where(
+                AgendaItem.meeting_id == meeting_id, AgendaItem.exempt.is_(True)
+            )
+        )
+    )
+
+
+def is_exempt(db: Session, item: MinuteItem) -> bool:
+    """Whether a minute item is exempt: its own flag or its agenda item's."""
+    if item.exempt:
+        return True
+    minutes = db.get(Minutes, item.minutes_id)
+    return minutes is not None and item.number in exempt_numbers(db, minutes.meeting_id)
 
 
 def versions(db: Session, meeting_id: str) -> list[Minutes]:
@@ -58,19 +98,24 @@ def current_approved(db: Session, meeting_id: str) -> Minutes | None:
 
 
 def entries(db: Session, minutes_id: str, *, include_exempt: bool = True) -> list[MinuteEntry]:
+    minutes = db.get(Minutes, minutes_id)
+    if minutes is None:
+        return []
+    part2 = exempt_numbers(db, minutes.meeting_id)
     items = db.scalars(
         select(MinuteItem).where(MinuteItem.minutes_id == minutes_id).order_by(MinuteItem.number)
     ).all()
     out = []
     for item in items:
-        if item.exempt and not include_exempt:
+        exempt = item.exempt or item.number in part2
+        if exempt and not include_exempt:
             continue
         resolutions = db.scalars(
             select(Resolution)
             .where(Resolution.minute_item_id == item.id)
             .order_by(Resolution.number)
         ).all()
-        out.append(MinuteEntry(item, list(resolutions)))
+        out.append(MinuteEntry(item, list(resolutions), exempt))
     return out
 
 
@@ -156,13 +201,13 @@ def add_item(
             number=number,
             title=title,
             narrative=narrative,
-            exempt=flag(exempt),
+            exempt=flag(exempt) or number in exempt_numbers(db, minutes.meeting_id),
         )
         db.add(item)
         db.flush()
         rows = _add_resolutions(db, minutes, item, lines)
         record_event(db, actor, "minutes", minutes.id, "item_added", {"number": number})
-    return MinuteEntry(item, rows)
+    return MinuteEntry(item, rows, item.exempt)
 
 
 def _add_resolutions(
@@ -191,8 +236,12 @@ def update_item(
     title: Any = None,
     narrative: Any = None,
     resolutions: Any = None,
+    exempt: Any = None,
 ) -> MinuteEntry:
-    """Change a draft's item (its resolutions are replaced when given)."""
+    """Change a draft's item (its resolutions are replaced when given).
+
+    ``exempt`` (when given) sets the item's own flag; an item whose agenda item
+    is exempt stays exempt whatever the flag says."""
     item = get(db, MinuteItem, item_id, "minute item")
     minutes = _draft(db, item.minutes_id)
     checks = Checks()
@@ -200,21 +249,62 @@ def update_item(
     new_narrative = checks.text("narrative", narrative, required=False, limit=100000)
     lines = _read_resolutions(checks, resolutions) if resolutions is not None else None
     checks.done()
+    old = list(
+        db.scalars(
+            select(Resolution)
+            .where(Resolution.minute_item_id == item.id)
+            .order_by(Resolution.number)
+        )
+    )
+    dropped = old[len(lines) :] if lines is not None else []
+    followed = [
+        r.number
+        for r in dropped
+        if db.scalar(
+            select(FollowUpAction.id).where(FollowUpAction.resolution_key == r.key).limit(1)
+        )
+    ]
+    if followed:
+        raise Invalid(
+            [
+                Problem(
+                    "resolutions",
+                    f"resolution {followed[0]} has an action following it up: "
+                    "keep the line (change its words if need be)",
+                )
+            ]
+        )
     with change(db):
         if new_title:
             item.title = new_title
         if narrative is not None:
             item.narrative = new_narrative
+        if exempt is not None:
+            item.exempt = flag(exempt) or item.number in exempt_numbers(db, minutes.meeting_id)
         if lines is not None:
-            for old in db.scalars(select(Resolution).where(Resolution.minute_item_id == item.id)):
-                db.delete(old)  # a draft's own lines, never an approved record
+            # line n stays resolution n (same row, same key, so its actions follow it)
+            for row, (text, is_rec) in zip(old, lines, strict=False):
+                row.text, row.recommendation = text, is_rec
+            for n, (text, is_rec) in enumerate(lines[len(old) :], start=len(old) + 1):
+                db.add(
+                    Resolution(
+                        minute_item_id=item.id,
+                        key=f"{minutes.meeting_id}/{item.number}/{n}",
+                        number=n,
+                        text=text,
+                        recommendation=is_rec,
+                    )
+                )
+            if dropped:
+                # lines taken out of a draft (the database refuses this for
+                # approved minutes); none has an action
+                db.execute(delete(Resolution).where(Resolution.id.in_([r.id for r in dropped])))
             db.flush()
-            _add_resolutions(db, minutes, item, lines)
         record_event(db, actor, "minutes", minutes.id, "item_changed", {"number": item.number})
     rows = db.scalars(
         select(Resolution).where(Resolution.minute_item_id == item.id).order_by(Resolution.number)
     ).all()
-    return MinuteEntry(item, list(rows))
+    return MinuteEntry(item, list(rows), is_exempt(db, item))
 
 
 def approve(
@@ -226,16 +316,20 @@ def approve(
     on: Any = None,
     amendments: Any = None,
 ) -> Minutes:
-    """Approve a draft as a correct record (at the next meeting, usually)."""
+    """Approve a draft as a correct record, at a later meeting of the same body
+    (the next one, usually)."""
     minutes = _draft(db, minutes_id)
     checks = Checks()
     day = checks.day("on", on or date.today())
     amendments = checks.text("amendments", amendments, required=False, limit=10000)
     at = None
     if at_meeting_id:
-        at = db.get(Meeting, str(at_meeting_id))
+        at = db.get(Meeting, str(at_meeting_id)) if "\x00" not in str(at_meeting_id) else None
+        own = db.get(Meeting, minutes.meeting_id)
         if at is None:
             checks.add("at_meeting_id", f"there is no meeting '{at_meeting_id}'")
+        elif at.body_id != own.body_id or at.meeting_date <= own.meeting_date:
+            checks.add("at_meeting_id", "choose a later meeting of the same body")
     if not db.scalar(
         select(func.count()).select_from(MinuteItem).where(MinuteItem.minutes_id == minutes.id)
     ):
@@ -277,7 +371,7 @@ def correct(db: Session, minutes_id: str, *, reason: Any, actor: str) -> Minutes
                 number=entry.item.number,
                 title=entry.item.title,
                 narrative=entry.item.narrative,
-                exempt=entry.item.exempt,
+                exempt=entry.exempt,
             )
             db.add(item)
             db.flush()
@@ -308,8 +402,14 @@ def resolution_by_key(db: Session, key: str) -> Resolution | None:
     )
 
 
-def resolutions_of_meeting(db: Session, meeting_id: str) -> list[tuple[MinuteItem, Resolution]]:
+def resolutions_of_meeting(
+    db: Session, meeting_id: str, *, include_exempt: bool = True
+) -> list[tuple[MinuteItem, Resolution]]:
     latest = current(db, meeting_id)
     if latest is None:
         return []
-    return [(e.item, r) for e in entries(db, latest.id) for r in e.resolutions]
+    return [
+        (e.item, r)
+        for e in entries(db, latest.id, include_exempt=include_exempt)
+        for r in e.resolutions
+    ]

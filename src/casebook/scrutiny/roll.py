@@ -4,6 +4,8 @@ The quorum counts voting members present (in the room; online only where the
 body allows remote attendance to count). A substitute present counts for the
 member they replace, if that member votes and is not there themselves.
 Co-opted members without a vote and people in attendance never count.
+Only members in office on the meeting date (their term dates) count, and only
+they - or a substitute standing in for one of them - go on the roll as members.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casebook.record.errors import Invalid, Problem
+from casebook.scrutiny.bodies import members_on
 from casebook.scrutiny.common import Checks, change, flag, get, now, record_event
 from casebook.scrutiny.models import (
     ATTENDANCE,
@@ -59,16 +62,30 @@ def record_attendance(
     kind = checks.choice("kind", kind, ATTENDEE_KINDS)
     status = checks.choice("status", status, ATTENDANCE)
     job_title = checks.text("job_title", job_title, required=False, limit=300)
+    in_office = {m.id: m for m in members_on(db, meeting.body_id, meeting.meeting_date)}
+    when = meeting.meeting_date.strftime("%-d %B %Y")
     member = None
     if member_id:
-        member = db.get(Member, str(member_id))
+        member = db.get(Member, str(member_id)) if "\x00" not in str(member_id) else None
         if member is None or member.body_id != meeting.body_id:
             checks.add("member_id", "is not a member of this body")
+        elif member.id not in in_office:
+            checks.add("member_id", f"{member.name} was not a member of this body on {when}")
     substitute_for = None
     if kind == "substitute":
-        substitute_for = db.get(Member, str(substitute_for_id)) if substitute_for_id else None
+        substitute_for = (
+            db.get(Member, str(substitute_for_id))
+            if substitute_for_id and "\x00" not in str(substitute_for_id)
+            else None
+        )
         if substitute_for is None or substitute_for.body_id != meeting.body_id:
             checks.add("substitute_for_id", "choose the member this substitute replaces")
+            substitute_for = None
+        elif substitute_for.id not in in_office:
+            checks.add(
+                "substitute_for_id",
+                f"{substitute_for.name} was not a member of this body on {when}",
+            )
     elif substitute_for_id:
         checks.add("substitute_for_id", "only a substitute replaces a member")
     if (
@@ -139,7 +156,8 @@ def quorum(db: Session, meeting_id: str) -> Quorum:
         ("present_room", "present_online") if body.online_counts_for_quorum else ("present_room",)
     )
     roll = roll_of(db, meeting.id)
-    members = {m.id: m for m in db.scalars(select(Member).where(Member.body_id == body.id))}
+    # only members in office on the day count (a former member's line never does)
+    members = {m.id: m for m in members_on(db, body.id, meeting.meeting_date)}
     present_members = {
         a.member_id for a in roll if a.kind == "member" and a.member_id and a.status in counts
     }

@@ -41,7 +41,7 @@ def read_date(
         if year < 1900:
             raise ValueError
         return date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):  # a year past C's int overflows
         errors.add(name, f"{label} must be a real date")
         return None
 

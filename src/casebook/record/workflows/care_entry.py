@@ -440,6 +440,35 @@ def review_clock(_session: Session, _person_id: str, state: ChildState, _today: 
 # --------------------------------------------------------------------------- leaving care
 
 
+def _reviews_and_visits(
+    state: ChildState, cla_id: str, started: date | None
+) -> list[tuple[date, str]]:
+    """The latest CLA review held and the latest visit of the period of care
+    ``cla_id`` (a visit naming no period counts from the period's ``started``):
+    the dates the period cannot end before."""
+    snap = state.snapshot
+    reviews = [
+        r.clar_cla_review_date
+        for r in snap.cla_reviews
+        if r.clar_cla_id == cla_id and r.clar_cla_review_date and r.clar_cla_review_cancelled != "Y"
+    ]
+    visits = [
+        v.clav_cla_visit_date
+        for v in snap.cla_visits
+        if v.clav_cla_visit_date
+        and (
+            v.clav_cla_id == cla_id
+            or (v.clav_cla_id is None and started is not None and v.clav_cla_visit_date >= started)
+        )
+    ]
+    found = []
+    if reviews:
+        found.append((max(reviews), "the last looked after review"))
+    if visits:
+        found.append((max(visits), "the last visit to the child in care"))
+    return found
+
+
 def leave_care_rows(
     session: Session,
     actor: Actor,
@@ -476,6 +505,9 @@ def leave_care_rows(
                 f"{fmt(placement.clap_cla_placement_start_date)}",
             )
         )
+    for latest, what in _reviews_and_visits(state, cla_id_of(episode), started):
+        if day < latest:
+            problems.append(Problem(field, f"cannot be before {what}, {fmt(latest)}"))
     legal = current_legal_status(session, person_id, state.today)
     if (
         legal is not None

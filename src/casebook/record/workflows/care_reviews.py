@@ -49,6 +49,7 @@ from casebook.record.workflows.framework import (
     Field,
     Step,
     fmt,
+    not_before,
     register,
 )
 
@@ -112,6 +113,9 @@ def record_review(
     }
     if cancelled == "N" and day in held:
         problems.append(Problem("review_date", f"a review on {fmt(day)} is already recorded"))
+    else:
+        last = max((d for d in held if d is not None), default=None)
+        problems.append(not_before("review_date", "The review date", day, last, "the last review"))
     _refuse(*problems)
 
     due = next((i.due for i in state.due if i.key in REVIEWS), None)

@@ -18,8 +18,10 @@ from casebook.record.workflows.framework import (
     ChildState,
     Field,
     Step,
+    clock_label,
     due_clock,
     fmt,
+    next_due,
     not_before,
     refuse,
     register,
@@ -66,6 +68,12 @@ def _start(
     )
 
 
+def _start_clock(session: Session, _person_id: str, _s: ChildState, today: date) -> str | None:
+    """A plan started today starts the CIN visits clock (the first visit runs from it)."""
+    label = clock_label(session, "cin_visit", today, today)
+    return f"Once started today: first {label[:1].lower()}{label[1:]}" if label else None
+
+
 register(
     Step(
         key="cin_plan_start",
@@ -74,6 +82,7 @@ register(
         fields=(Field("cinp_cin_plan_start_date", "Start date", DATE),),
         available=_start_available,
         run=_start,
+        clock=_start_clock,
         needs_authorisation=True,
         button="Start the plan",
     )
@@ -113,6 +122,14 @@ def _review(
     )
 
 
+def _review_clock(session: Session, person_id: str, s: ChildState, today: date) -> str | None:
+    """No timescale for CIN plan reviews (the domain's timescales give none): the
+    child's next due item instead, saying so."""
+    label = next_due(session, person_id, s, today)
+    nothing = "No timescale is set for child in need plan reviews"
+    return f"{nothing}. Next due for the child: {label}" if label else f"{nothing}."
+
+
 register(
     Step(
         key="cin_plan_review",
@@ -125,7 +142,7 @@ register(
         ),
         available=_plan_open,
         run=_review,
-        clock=due_clock("cin_visit", ref=_plan_id),
+        clock=_review_clock,
         button="Record the review",
     )
 )

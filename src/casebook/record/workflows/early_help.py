@@ -21,6 +21,7 @@ from casebook.record.models import (
 )
 from casebook.record.models.base import ACTIVE
 from casebook.record.services import Actor
+from casebook.record.workflows.closure import check_close_date, closable
 from casebook.record.workflows.framework import (
     CODE,
     DATE,
@@ -30,12 +31,14 @@ from casebook.record.workflows.framework import (
     ChildState,
     Field,
     Step,
+    clock_label,
     fmt,
+    next_due,
     not_before,
     refuse,
     register,
 )
-from casebook.record.workflows.referral import professional
+from casebook.record.workflows.referral import TEAM_FIELD, professional, referral_team, team_field
 
 AREA = "early_help"
 #: The referral source of a step up, and the closure reason of a step down (CIN census codes).
@@ -65,6 +68,37 @@ def _rows(session: Session, model, episode_id: str, order) -> list[Any]:
             .order_by(order, model.id)
         )
     )
+
+
+# --------------------------------------------------------------------------- clocks
+
+
+def _lower(label: str) -> str:
+    return f"{label[:1].lower()}{label[1:]}"
+
+
+def _start_clock(session: Session, _person_id: str, _s: ChildState, today: date) -> str | None:
+    """Early help started today starts the family conversation clock."""
+    label = clock_label(session, "family_conversation", today, today)
+    return f"Once started today: {_lower(label)}" if label else None
+
+
+def _conversation_clock(session: Session, person_id: str, s: ChildState, today: date) -> str | None:
+    """The family conversation (met by the early help assessment) from the episode's
+    start while no assessment is recorded; after it, the child's next due item."""
+    e = s.open_early_help
+    if e is not None and e.earl_episode_start_date is not None:
+        assessed = _rows(session, EarlyHelpAssessment, e.earl_episode_id,
+                         EarlyHelpAssessment.assessment_date)  # fmt: skip
+        if not assessed:
+            return clock_label(session, "family_conversation", e.earl_episode_start_date, today)
+    return next_due(session, person_id, s, today)
+
+
+def _step_up_clock(session: Session, _person_id: str, _s: ChildState, today: date) -> str | None:
+    """A step up is a referral: the child seen clock starts with it."""
+    label = clock_label(session, "child_seen", today, today)
+    return f"Once stepped up today: {_lower(label)}" if label else None
 
 
 # --------------------------------------------------------------------------- the episode
@@ -113,6 +147,7 @@ register(
         fields=(Field("earl_episode_start_date", "Start date", DATE), *_EPISODE_FIELDS),
         available=_start_available,
         run=_start,
+        clock=_start_clock,
         button="Start early help",
     )
 )
@@ -161,6 +196,7 @@ register(
         ),
         available=_open,
         run=_assessment,
+        clock=_conversation_clock,
         button="Save the assessment",
     )
 )
@@ -205,6 +241,7 @@ register(
         ),
         available=_open,
         run=_plan,
+        clock=_conversation_clock,
         button="Save the plan",
     )
 )  # fmt: skip
@@ -250,6 +287,7 @@ register(
         ),
         available=_open,
         run=_star,
+        clock=_conversation_clock,
         button="Save the scores",
     )
 )
@@ -275,6 +313,7 @@ def _step_up(
         not_before("step_up_date", "The date of the step up", day, e.earl_episode_start_date,
                    "early help started")
     )  # fmt: skip
+    team = referral_team(session, actor, v.get(TEAM_FIELD))
     ended = services.update_record(
         session,
         EarlyHelpEpisode,
@@ -293,6 +332,7 @@ def _step_up(
             "cine_cin_primary_need_code": v["cine_cin_primary_need_code"],
             "cine_referral_nfa": "N",
             "cine_referral_outcome_json": json.dumps({"reason": v["reason"]}),
+            "cine_referral_team": team,
         },
         actor,
     )
@@ -309,23 +349,22 @@ register(
             Field("step_up_date", "Date of the step up", DATE),
             Field("cine_cin_primary_need_code", "Primary need", CODE, code_list="primary_need"),
             Field("reason", "Why early help is no longer enough", LONG_TEXT),
+            team_field(),
         ),
         available=_step_up_available,
         run=_step_up,
+        clock=_step_up_clock,
         button="Step up",
     )
 )
 
 
 def _step_down_available(state: ChildState) -> str | None:
+    """Stepping down closes the episode: closure's rules, then no early help open."""
     if state.open_referral is None:
         return "the child is not open to social care"
-    if state.open_cp_plan is not None:
-        return "the child has an open child protection plan: end it first"
-    if state.looked_after:
-        return "the child is looked after"
-    if state.open_cin_plan is not None:
-        return "the child has an open child in need plan: end it first"
+    if reason := closable(state):
+        return reason
     if state.open_early_help is not None:
         return "an early help episode is already open"
     return None
@@ -337,10 +376,7 @@ def _step_down(
     referral = s.open_referral
     assert referral is not None
     day = v["step_down_date"]
-    refuse(
-        not_before("step_down_date", "The date of the step down", day,
-                   referral.cine_referral_date, "the referral")
-    )  # fmt: skip
+    check_close_date(session, s, day, "step_down_date", "The date of the step down")
     closed = services.update_record(
         session,
         CinEpisode,
@@ -365,6 +401,7 @@ register(
         fields=(Field("step_down_date", "Date of the step down", DATE), *_EPISODE_FIELDS),
         available=_step_down_available,
         run=_step_down,
+        clock=next_due,
         button="Step down",
     )
 )
@@ -402,6 +439,7 @@ register(
         ),
         available=_open,
         run=_end,
+        clock=_conversation_clock,
         button="End early help",
     )
 )

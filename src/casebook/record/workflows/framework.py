@@ -30,8 +30,9 @@ The interface (stable; other step modules build on it)::
         needs_authorisation: what it writes waits for a manager's authorisation
     register(step); STEPS; step(key); steps_for(state) -> [StepChoice(step, reason)]
     perform(engine_or_session, actor, person_id, step_key, raw_values, today) -> Done
-        actor: services.Actor, or StepActor(username, professional_id=...) so that
-        rows naming a worker (notes' author_id, ...) can name them.
+        actor: services.Actor, or StepActor(username, professional_id=..., team_id=...)
+        so that rows naming a worker (notes' author_id, ...) can name them, and a
+        referral is held by the actor's team.
         raw values: JSON values or form text; a DATE as "2025-01-15" or as the
         GOV.UK parts "<name>-day", "<name>-month", "<name>-year".
         Raises NotFound (no child / no step), NotAvailable (a Conflict: 409,
@@ -92,9 +93,11 @@ from casebook.record.unit_of_work import UnitOfWork
 
 @dataclass(frozen=True)
 class StepActor(Actor):
-    """The history's actor, with the professional they are (for authors of notes)."""
+    """The history's actor, with the professional they are (for authors of notes)
+    and their team (the team that holds a referral they record)."""
 
     professional_id: str | None = None
+    team_id: str | None = None
 
 
 # --------------------------------------------------------------------------- the child's state
@@ -140,6 +143,9 @@ class ChildState:
     open_early_help: EarlyHelpEpisode | None = None
     missing_now: Missing | None = None
     screenings: tuple[ExploitationScreening, ...] = ()  # exploitation screenings, latest first
+    #: The session the state was read with, for a CHOICE field's options that read
+    #: the record (the teams, say); None in a state built by hand.
+    session: Session | None = field(default=None, repr=False, compare=False)
 
     @property
     def open_cp_plan(self) -> CpPlan | None:
@@ -278,6 +284,7 @@ def child_state(session: Session, person_id: str, today: date) -> ChildState:
             if is_open(m.miss_missing_episode_start_date, m.miss_missing_episode_end_date, today)
         ),
         screenings=tuple(screenings),
+        session=session,
     )
 
 

@@ -1,6 +1,8 @@
 """Steps: management oversight - authorising assessments and plans, oversight notes.
 
-Both are a manager's (``Step.manager``: the oversee permission). An
+Both are a manager's (``Step.manager``: the oversee permission). A manager
+cannot authorise an assessment they completed (the history names who sent it
+for authorisation) or are the assessment's worker for. An
 authorisation is written on the assessment or plan (``cb_authorised_by``,
 ``cb_authorised_on``; for an assessment also the SSD's auth date, which stops
 its 45-working-day clock) and as a management oversight case note, so it
@@ -9,14 +11,16 @@ appears in the child's chronology with the oversight notes.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casebook.record import services
 from casebook.record.errors import Invalid, Problem
-from casebook.record.models import CaseNote, CinAssessment, CinPlan
+from casebook.record.models import CaseNote, CinAssessment, CinPlan, HistoryEntry
 from casebook.record.services import Actor
 from casebook.record.workflows.framework import (
     AUTHORISED,
@@ -87,6 +91,44 @@ def oversight_note(session: Session, actor: Actor, person_id: str, on: date, tex
     )
 
 
+def _completed_by(session: Session, assessment: CinAssessment) -> str | None:
+    """The username of whoever completed the assessment (sent it for authorisation),
+    from its history: the latest change that set its completion date (among its
+    last few changes: nothing but the authorisation changes it after completion)."""
+    entries = session.scalars(
+        select(HistoryEntry)
+        .where(
+            HistoryEntry.table_name == CinAssessment.__tablename__,
+            HistoryEntry.record_id == assessment.cina_assessment_id,
+            HistoryEntry.action == "update",
+        )
+        .order_by(HistoryEntry.id.desc())
+        .limit(10)
+    )
+    for entry in entries:
+        before = json.loads(entry.before_json or "{}")
+        after = json.loads(entry.after_json or "{}")
+        if after.get("cb_completed_on") and before.get("cb_completed_on") != after.get(
+            "cb_completed_on"
+        ):
+            return entry.actor
+    return None
+
+
+def _own_assessment(session: Session, actor: Actor, assessment: CinAssessment) -> str | None:
+    """Why the actor may not authorise the assessment (their own work), or None."""
+    own = "You cannot authorise an assessment you completed: another manager must authorise it"
+    if _completed_by(session, assessment) == actor.username:
+        return own
+    prof_id = professional(actor)
+    if prof_id and prof_id == assessment.cina_assessment_worker_id:
+        return (
+            "You cannot authorise an assessment you are the worker for: another manager "
+            "must authorise it"
+        )
+    return None
+
+
 def _authorise(
     session: Session, actor: Actor, person_id: str, v: dict[str, Any], today: date, s: ChildState
 ) -> list[Any]:
@@ -94,6 +136,8 @@ def _authorise(
     if v["item"] not in found:
         raise Invalid([Problem("item", "That is not waiting for authorisation")])
     row, label, ready = found[v["item"]]
+    if isinstance(row, CinAssessment) and (why := _own_assessment(session, actor, row)):
+        raise Invalid([Problem("item", why)])
     on = v["authorised_on"]
     refuse(not_before("authorised_on", "The date of authorisation", on, ready, "it was ready"))
     changes: dict[str, Any] = {

@@ -250,6 +250,8 @@ register(
 
 
 def _icpc_available(state: ChildState) -> str | None:
+    if reason := _needs_referral(state):
+        return reason
     if state.s47_awaiting_conference is None:
         return "no section 47 enquiry is waiting for an initial child protection conference"
     return None
@@ -328,6 +330,8 @@ def _open_plan_reason(state: ChildState) -> str | None:
 
 
 def _plan_available(state: ChildState) -> str | None:
+    if reason := _needs_referral(state):
+        return reason
     if reason := _open_plan_reason(state):
         return reason
     if state.conference_for_plan is None:
@@ -375,6 +379,18 @@ def _plan(
     return [plan, linked]
 
 
+def _plan_clock(session: Session, _person_id: str, s: ChildState, today: date) -> str | None:
+    """The first review of a plan is due 3 months from the initial conference."""
+    conference = s.conference_for_plan
+    held = conference.icpc_icpc_date if conference is not None else None
+    label = clock_label(session, "cp_first_review", held or today, today)
+    if label is None:
+        return None
+    if held is None:
+        return f"Once started today: {label[:1].lower()}{label[1:]}"
+    return f"From the conference of {fmt(held)}: {label[:1].lower()}{label[1:]}"
+
+
 register(
     Step(
         key="cp_plan_start",
@@ -387,6 +403,7 @@ register(
         ),
         available=_plan_available,
         run=_plan,
+        clock=_plan_clock,
         needs_authorisation=True,
         button="Start the plan",
     )

@@ -1,9 +1,16 @@
 """Steps: a referral to children's social care and the single assessment that follows.
 
 The referral opens a child in need episode and leaves the child unallocated
-(allocation is the worklists' step). The assessment: started, the child seen,
-its factors, completed by the worker with an outcome, then authorised by a
-manager (``oversight.authorise``), which is when it counts as done.
+(allocation is the worklists' step), held by a team (``cine_referral_team``):
+the team chosen on the form, else the acting user's team (``StepActor.team_id``,
+else their professional record's department). With neither the step refuses:
+a referral no team holds would be on nobody's unallocated list. The referral's
+worker (``cine_referral_worker_id``) is left empty: Annex A reads it as the
+allocated worker, and the child has none until a manager allocates one.
+
+The assessment: started, the child seen, its factors, completed by the worker
+with an outcome, then authorised by a manager (``oversight.authorise``), which is
+when it counts as done.
 """
 
 from __future__ import annotations
@@ -17,7 +24,13 @@ from sqlalchemy.orm import Session
 
 from casebook.record import services
 from casebook.record.errors import Problem
-from casebook.record.models import AssessmentFactor, CinAssessment, CinEpisode
+from casebook.record.models import (
+    AssessmentFactor,
+    CinAssessment,
+    CinEpisode,
+    Department,
+    Professional,
+)
 from casebook.record.models.base import ACTIVE
 from casebook.record.services import Actor
 from casebook.record.workflows.framework import (
@@ -43,6 +56,61 @@ AREA = "referral"
 def professional(actor: Actor) -> str | None:
     """The professional id of the actor, when the actor knows it."""
     return getattr(actor, "professional_id", None)
+
+
+# --------------------------------------------------------------------------- the team
+
+
+#: The form field naming the team that holds a referral (the SSD's column).
+TEAM_FIELD = "cine_referral_team"
+
+
+def team_options(state: ChildState) -> list[tuple[str, str]]:
+    """Every team in use, by name: the teams a referral can be held by."""
+    if state.session is None:
+        return []
+    rows = state.session.execute(
+        select(Department.dept_team_id, Department.dept_team_name)
+        .where(Department.cb_status == ACTIVE)
+        .order_by(Department.dept_team_name, Department.dept_team_id)
+    ).all()
+    return [(team_id, name or team_id) for team_id, name in rows]
+
+
+def team_field(label: str = "Team to hold the referral") -> Field:
+    return Field(TEAM_FIELD, label, CHOICE, required=False, options=team_options,
+                 hint="Leave empty for your own team. The child waits on this team's "
+                 "unallocated list until a manager allocates a worker.")  # fmt: skip
+
+
+def actor_team(session: Session, actor: Actor) -> str | None:
+    """The acting user's team: theirs if the actor knows it, else their professional
+    record's department (when that is a team)."""
+    team = getattr(actor, "team_id", None)
+    if team:
+        return team
+    prof_id = professional(actor)
+    if not prof_id:
+        return None
+    return session.scalar(
+        select(Department.dept_team_id)
+        .join(Professional, Professional.prof_professional_department == Department.dept_team_id)
+        .where(Professional.prof_professional_id == prof_id, Department.cb_status == ACTIVE)
+    )
+
+
+def referral_team(session: Session, actor: Actor, chosen: str | None) -> str:
+    """The team to hold a new referral: the one chosen, else the actor's (else refused)."""
+    team = chosen or actor_team(session, actor)
+    if team is None:
+        refuse(
+            Problem(
+                TEAM_FIELD,
+                "Select the team to hold the referral: Casebook does not know your team",
+            )
+        )
+    assert team is not None
+    return team
 
 
 # --------------------------------------------------------------------------- referral
@@ -83,6 +151,7 @@ def _record_referral(
             "cine_referral_outcome_json": json.dumps({"reason": v["reason"]})
             if v.get("reason")
             else None,
+            "cine_referral_team": referral_team(session, actor, v.get(TEAM_FIELD)),
         },
         actor,
     )
@@ -106,6 +175,7 @@ register(
                   code_list="referral_source"),
             Field("cine_cin_primary_need_code", "Primary need", CODE, code_list="primary_need"),
             Field("reason", "Reason for the referral", LONG_TEXT, required=False),
+            team_field(),
         ),
         available=_referral_available,
         run=_record_referral,

@@ -30,6 +30,9 @@ class Data903:
         self.tables: dict[str, list[Row]] = dict(tables or {})
         #: (table, file name) of each table read from a file.
         self.files: dict[str, str] = {}
+        #: Children who were UASC in one of the two previous collection years (the DfE
+        #: reads last year's returns for this; known only when projected from the record).
+        self.uasc_before: set[str] = set()
 
     # ------------------------------------------------------------------ tables
     def has(self, *names: str) -> bool:

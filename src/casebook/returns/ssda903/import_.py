@@ -267,9 +267,11 @@ def rows_for(data: Data903, known_workers: dict[str, str]) -> _Rows:
         periods[child] = mine
 
     def period_on(child: str, day: date | None) -> str | None:
+        # a period whose first DECOM is blank or not a date is refused by the
+        # checks; it holds no day here (never compare a date with None)
         mine = periods.get(child, [])
         for cla, s, e in mine:
-            if day and s <= day and (e is None or day <= e):
+            if day and s is not None and s <= day and (e is None or day <= e):
                 return cla
         return mine[-1][0] if mine else None
 
@@ -431,8 +433,14 @@ def rows_for(data: Data903, known_workers: dict[str, str]) -> _Rows:
     return out
 
 
-def check(conn, data: Data903, rows: _Rows) -> list[Problem]:
-    """Everything wrong with importing ``data`` into the database behind ``conn``."""
+def check(conn, data: Data903, rows: _Rows | None = None) -> list[Problem]:
+    """Everything wrong with importing ``data`` into the database behind ``conn``.
+
+    Without ``rows`` only the return itself is checked (dates, required
+    values, children in Header, children already in the database): what must
+    hold before :func:`rows_for` can build the record's rows. With ``rows``
+    their values are also checked against the record's code lists.
+    """
     problems: list[Problem] = []
 
     def bad(table: str, r: Row | None, field: str, message: str) -> bool:
@@ -479,6 +487,16 @@ def check(conn, data: Data903, rows: _Rows) -> list[Problem]:
             "Header", r, "CHILD", f"child '{r['CHILD']}' is already in the database"
         ):
             return problems
+    if rows is None:
+        return problems
+    return problems + check_rows(conn, rows, MAX_PROBLEMS - len(problems))
+
+
+def check_rows(conn, rows: _Rows, limit: int = MAX_PROBLEMS) -> list[Problem]:
+    """The record's rows checked against its code lists, named by 903 column."""
+    problems: list[Problem] = []
+    if limit <= 0:
+        return problems
     codes = load_codebook(conn)
     for model in ORDER:
         for values, (file, row) in zip(rows.tables[model], rows.where[model], strict=True):
@@ -488,7 +506,7 @@ def check(conn, data: Data903, rows: _Rows) -> list[Problem]:
                 for rec, src in SOURCE.items():
                     message = message.replace(rec, src)
                 problems.append(Problem(column, message, file, row))
-                if len(problems) >= MAX_PROBLEMS:
+                if len(problems) >= limit:
                     return problems
     return problems
 
@@ -527,10 +545,15 @@ def import_data(engine: Engine, data: Data903, names: list[str]) -> int:
             workers[pid] = pid
             if reg:
                 workers.setdefault(reg, pid)
-        rows = rows_for(data, workers)
-        problems = check(conn, data, rows)
+        # the return's own checks first: a blank or malformed date, a missing
+        # DECOM, ... is a Problem naming file, row and column, never a crash
+        # while building the rows
+        problems = check(conn, data)
+        if len(problems) < MAX_PROBLEMS:
+            rows = rows_for(data, workers)
+            problems += check_rows(conn, rows, MAX_PROBLEMS - len(problems))
         if problems:
-            raise Invalid(problems)
+            raise Invalid(problems[:MAX_PROBLEMS])
         counts: dict[str, int] = {}
         try:
             for model in ORDER:

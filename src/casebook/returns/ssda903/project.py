@@ -3,8 +3,11 @@
 The return's children are those with a period of care (``ssd_cla_episodes``)
 open at any time in the year (1 April to 31 March), plus care leavers (a
 ``ssd_care_leavers`` row) aged 17 to 21 in the year who were not looked after
-in it. Rows marked entered in error or superseded are left out. How each
-table is made:
+in it. Rows marked entered in error or superseded are left out. The return
+shows the record as it stood at 31 March: a date after it (an episode's or a
+social worker's end, a missing period's end, an adoption decision ceasing) is
+left blank with what goes with it (REC, REASON_PLACE_CHANGE, the ceasing
+reason), and a row that starts after it is left out. How each table is made:
 
 * **Header** from ``ssd_person`` (SEX M/F/U, or 1/2 before 2024/25), UPN from
   ``ssd_send`` (``send_upn``, else the UN code), MOTHER from
@@ -16,19 +19,27 @@ table is made:
   change reason when the placement ended with the episode), HOME_POST the
   child's home address (``ssd_address``, type HOME) when the episode began.
 * **Reviews** ``ssd_cla_reviews`` held in the year (not cancelled).
-* **UASC** the end of an ``ssd_immigration_status`` of UASC.
+* **UASC** the end of an ``ssd_immigration_status`` of UASC in force in the
+  year. Children whose UASC status ended in the two years before are
+  :attr:`Data903.uasc_before` (the DfE reads last year's returns for them:
+  a former UASC child need have no home postcode, rule 392B).
 * **OC2** for children looked after for the 12 months to 31 March: the SDQ,
   convictions, immunisations, health assessments and dental checks, and
   substance misuse of the year.
 * **OC3** ``ssd_care_leavers`` (ACCOM adds 1 suitable / 2 unsuitable).
-* **AD1** and **PlacedAdoption** from ``ssd_permanence``.
+* **AD1** and **PlacedAdoption** from ``ssd_permanence``: decisions of the
+  periods of care in the return (``perm_cla_id``, else a decision made on or
+  after the start of the child's period of care open in the year).
 * **PrevPerm** ``ssd_cla_previous_permanence`` for children who started to be
   looked after in the year.
-* **Missing** ``ssd_missing`` episodes in the year.
+* **Missing** ``ssd_missing`` episodes in the year that began while the child
+  was looked after (not missing from home before care).
 * **SWEpisodes** the social worker involvements (``ssd_involvements``) of the
-  year; SW_ID the worker's Social Work England registration number, else XX
-  and their id; the reason for a change the one the previous involvement
-  ended with.
+  year: all of them for a child looked after on 31 March (the DfE's SW12: the
+  whole year, even while not looked after), else those during the child's
+  periods of care in it (not those of earlier or later referrals); SW_ID the
+  worker's Social Work England registration number, else XX and their id; the
+  reason for a change the one the previous involvement ended with.
 """
 
 from __future__ import annotations
@@ -75,6 +86,12 @@ SOCIAL_WORKER_ROLES = ("Allocated social worker",)
 _CHUNK = 500
 
 
+def _columns(model) -> tuple:
+    """A table's columns: rows read as plain tuples (named by column), not mapped
+    objects, which are several times slower to build."""
+    return tuple(model.__table__.c)
+
+
 def _chunks(ids: list[str]) -> Iterable[list[str]]:
     for i in range(0, len(ids), _CHUNK):
         yield ids[i : i + _CHUNK]
@@ -84,6 +101,22 @@ def _flag01(flag: str | None) -> str | None:
     if flag is None:
         return None
     return "1" if flag.upper() in ("Y", "1", "TRUE") else "0"
+
+
+def _periods_of_care(rows: Iterable[tuple[str, date, date | None]]) -> dict:
+    """Each child's periods of care, (first start, last end or None), from their
+    episodes (person, start, ceased): an episode that starts the day the previous
+    one ceased continues its period."""
+    by: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
+    for pid, s, e in sorted(rows, key=lambda r: (r[0], r[1])):
+        periods = by[pid]
+        if periods and periods[-1][1] is not None and periods[-1][1] == s:
+            periods[-1] = (periods[-1][0], e)
+        elif periods and periods[-1][1] is None:
+            continue  # an episode inside an open period (overlap): the rules say so
+        else:
+            periods.append((s, e))
+    return by
 
 
 def _sex(value: str | None, year: int) -> str | None:
@@ -102,6 +135,11 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
     """
     start, end = spec.collection_period(year)
     run = session.execute
+
+    def by_end(day: date | None) -> date | None:
+        """A date as the record stood at 31 March: one after it is not yet known."""
+        return day if day is not None and day <= end else None
+
     wanted = list(person_ids) if person_ids is not None else None
 
     ep_cond = and_(
@@ -152,33 +190,79 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
             out.extend(run(stmt_for(chunk)).all())
         return out
 
+    # periods of care as they stood at 31 March, from each child's whole history
+    care: dict[str, list[tuple[date, date | None]]] = {}
+    history = []
+    for chunk in _chunks(in_care):
+        history.extend(
+            run(
+                select(
+                    ClaEpisode.clae_person_id,
+                    ClaEpisode.clae_cla_episode_start_date,
+                    ClaEpisode.clae_cla_episode_ceased_date,
+                ).where(
+                    ClaEpisode.clae_person_id.in_(chunk),
+                    ClaEpisode.cb_status == ACTIVE,
+                    ClaEpisode.clae_cla_episode_start_date.is_not(None),
+                    ClaEpisode.clae_cla_episode_start_date <= end,
+                )
+            ).all()
+        )
+    for pid, periods in _periods_of_care((p, s, by_end(e)) for p, s, e in history).items():
+        care[pid] = [(s, e) for s, e in periods if e is None or e >= start]
+
+    def in_care_on(pid: str, day: date | None) -> bool:
+        return day is not None and any(
+            s <= day and (e is None or day <= e) for s, e in care.get(pid, ())
+        )
+
+    def social_worker_episode(pid: str, a: date, b: date | None) -> bool:
+        """Whether an allocation from ``a`` to ``b`` belongs in SWEpisodes: for a child
+        looked after on 31 March every allocation of the year (the DfE's SW12); else
+        those during the child's periods of care in it (one that ended the day care
+        began, or began the day it ended, is another referral's)."""
+        periods = care.get(pid, ())
+        b_ = b or date.max
+        if periods and periods[-1][1] is None:
+            return a <= end and b_ >= start
+        for ps, pe in periods:
+            if ps == pe:
+                if a <= ps <= b_:
+                    return True
+            elif a < pe and b_ > ps:
+                return True
+        return False
+
     people = {
         p.pers_person_id: p
-        for (p,) in each(
-            lambda ids: select(Person).where(
+        for p in each(
+            lambda ids: select(*_columns(Person)).where(
                 Person.pers_person_id.in_(ids), Person.cb_status == ACTIVE
             )
         )
     }
     upn: dict[str, str] = {}
     for s in each(
-        lambda ids: select(Send).where(Send.send_person_id.in_(ids), Send.cb_status == ACTIVE)
+        lambda ids: select(*_columns(Send)).where(
+            Send.send_person_id.in_(ids), Send.cb_status == ACTIVE
+        )
     ):
-        s = s[0]
         value = s.send_upn or s.send_upn_unknown
         if value and (s.send_person_id not in upn or s.send_upn):
             upn[s.send_person_id] = value
     first_child: dict[str, date] = {}
-    for (m,) in each(
-        lambda ids: select(Mother).where(Mother.moth_person_id.in_(ids), Mother.cb_status == ACTIVE)
+    for m in each(
+        lambda ids: select(*_columns(Mother)).where(
+            Mother.moth_person_id.in_(ids), Mother.cb_status == ACTIVE
+        )
     ):
         if m.moth_childs_dob and (
             m.moth_person_id not in first_child or m.moth_childs_dob < first_child[m.moth_person_id]
         ):
             first_child[m.moth_person_id] = m.moth_childs_dob
     legal: dict[str, list[tuple[date, date | None, str]]] = defaultdict(list)
-    for (ls,) in each(
-        lambda ids: select(LegalStatus).where(
+    for ls in each(
+        lambda ids: select(*_columns(LegalStatus)).where(
             LegalStatus.lega_person_id.in_(ids), LegalStatus.cb_status == ACTIVE
         )
     ):
@@ -191,8 +275,8 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
                 )
             )
     homes: dict[str, list[tuple[date, str]]] = defaultdict(list)
-    for (a,) in each(
-        lambda ids: select(Address).where(
+    for a in each(
+        lambda ids: select(*_columns(Address)).where(
             Address.addr_person_id.in_(ids),
             Address.cb_status == ACTIVE,
             Address.addr_address_type == "HOME",
@@ -259,11 +343,13 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
         day = e.clae_cla_episode_start_date
         if e.clae_cla_id:
             cla_ids[pid].add(e.clae_cla_id)
+        ceased = by_end(e.clae_cla_episode_ceased_date)
         change = None
         if (
-            pl is not None
+            ceased is not None
+            and pl is not None
             and pl.clap_cla_placement_end_date is not None
-            and pl.clap_cla_placement_end_date == e.clae_cla_episode_ceased_date
+            and pl.clap_cla_placement_end_date == ceased
         ):
             change = pl.clap_cla_placement_change_reason
         t["Episodes"].append(
@@ -275,8 +361,8 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
                 CIN=e.clae_cla_primary_need_code,
                 PLACE=pl.clap_cla_placement_type if pl else None,
                 PLACE_PROVIDER=pl.clap_cla_placement_provider if pl else None,
-                DEC=fd(e.clae_cla_episode_ceased_date),
-                REC=e.clae_cla_episode_ceased_reason,
+                DEC=fd(ceased),
+                REC=e.clae_cla_episode_ceased_reason if ceased else None,
                 REASON_PLACE_CHANGE=change,
                 HOME_POST=home_on(pid, day),
                 PL_POST=pl.clap_cla_placement_postcode if pl else None,
@@ -288,8 +374,8 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
     all_cla = sorted({c for s in cla_ids.values() for c in s})
     owner = {c: pid for pid, s in cla_ids.items() for c in s}
     for chunk in _chunks(all_cla):
-        for (rv,) in run(
-            select(ClaReview).where(
+        for rv in run(
+            select(*_columns(ClaReview)).where(
                 ClaReview.clar_cla_id.in_(chunk),
                 ClaReview.cb_status == ACTIVE,
                 ClaReview.clar_cla_review_date >= start,
@@ -308,8 +394,8 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
                 )
             )
 
-    for (im,) in each(
-        lambda ids: select(ImmigrationStatus).where(
+    for im in each(
+        lambda ids: select(*_columns(ImmigrationStatus)).where(
             ImmigrationStatus.immi_person_id.in_(ids),
             ImmigrationStatus.cb_status == ACTIVE,
             ImmigrationStatus.immi_immigration_status == "UASC",
@@ -317,16 +403,22 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
     ):
         pid = im.immi_person_id
         ended = im.immi_immigration_status_end_date
-        if pid in care_set and (ended is None or ended >= start):
-            p = people.get(pid)
-            t["UASC"].append(
-                dict(
-                    CHILD=pid,
-                    SEX=_sex(p.pers_sex, year) if p else None,
-                    DOB=dob_of(pid),
-                    DUC=fd(im.immi_immigration_status_end_date),
-                )
+        began = im.immi_immigration_status_start_date
+        if pid not in care_set or (began is not None and began > end):
+            continue
+        if ended is not None and ended < start:
+            if ended >= date(start.year - 2, 4, 1):
+                data.uasc_before.add(pid)
+            continue
+        p = people.get(pid)
+        t["UASC"].append(
+            dict(
+                CHILD=pid,
+                SEX=_sex(p.pers_sex, year) if p else None,
+                DOB=dob_of(pid),
+                DUC=fd(by_end(ended)),
             )
+        )
 
     # OC2: children looked after for the 12 months to 31 March
     data.tables["Episodes"] = [Data903.make_row("Episodes", r) for r in t["Episodes"]]
@@ -352,13 +444,21 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
         for r in t["Episodes"]
         if r["REC"] in ("E11", "E12") and r["DEC"] and start <= spec.parse_date(r["DEC"]) <= end
     }
-    for (pm,) in each(
-        lambda ids: select(Permanence).where(
+    for pm in each(
+        lambda ids: select(*_columns(Permanence)).where(
             Permanence.perm_person_id.in_(ids), Permanence.cb_status == ACTIVE
         )
     ):
         pid = pm.perm_person_id
         if pid not in care_set:
+            continue
+        decided = pm.perm_adm_decision_date
+        if pm.perm_cla_id:
+            if pm.perm_cla_id not in cla_ids.get(pid, ()):
+                continue  # a decision of another period of care
+        elif decided is not None and not any(s <= decided for s, _ in care.get(pid, ())):
+            continue  # made before the period of care in the year began
+        if decided is not None and decided > end:
             continue
         if pid in adopted:
             t["AD1"].append(
@@ -375,6 +475,8 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
             )
         if pm.perm_adm_decision_date is not None:
             ceased, reason = pm.perm_decision_reversed_date, pm.perm_decision_reversed_reason
+            if ceased is not None and ceased > end:
+                ceased = reason = None
             if ceased is None and pid in adopted:
                 ceased, reason = spec.parse_date(adopted[pid]["DEC"]), adopted[pid]["REC"]
             t["PlacedAdoption"].append(
@@ -392,8 +494,8 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
         for r in t["Episodes"]
         if r["RNE"] == "S" and spec.parse_date(r["DECOM"]) >= start
     }
-    for (pp,) in each(
-        lambda ids: select(ClaPreviousPermanence).where(
+    for pp in each(
+        lambda ids: select(*_columns(ClaPreviousPermanence)).where(
             ClaPreviousPermanence.lapp_person_id.in_(ids),
             ClaPreviousPermanence.cb_status == ACTIVE,
         )
@@ -409,8 +511,8 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
                 )
             )
 
-    for (ms,) in each(
-        lambda ids: select(Missing).where(
+    for ms in each(
+        lambda ids: select(*_columns(Missing)).where(
             Missing.miss_person_id.in_(ids),
             Missing.cb_status == ACTIVE,
             Missing.miss_missing_episode_start_date <= end,
@@ -420,14 +522,16 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
             ),
         )
     ):
-        if ms.miss_person_id in care_set:
+        if ms.miss_person_id in care_set and in_care_on(
+            ms.miss_person_id, ms.miss_missing_episode_start_date
+        ):
             t["Missing"].append(
                 dict(
                     CHILD=ms.miss_person_id,
                     DOB=dob_of(ms.miss_person_id),
                     MISSING=ms.miss_missing_episode_type,
                     MIS_START=fd(ms.miss_missing_episode_start_date),
-                    MIS_END=fd(ms.miss_missing_episode_end_date),
+                    MIS_END=fd(by_end(ms.miss_missing_episode_end_date)),
                 )
             )
 
@@ -452,8 +556,13 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
                 )
             )
         ):
-            if iv.invo_person_id in care_set and iv.invo_involvement_start_date:
-                by_child[iv.invo_person_id].append((iv, reg))
+            pid, began = iv.invo_person_id, iv.invo_involvement_start_date
+            if (
+                pid in care_set
+                and began
+                and social_worker_episode(pid, began, by_end(iv.invo_involvement_end_date))
+            ):
+                by_child[pid].append((iv, reg))
         for pid in sorted(by_child):
             prev = None
             for iv, reg in sorted(by_child[pid], key=lambda x: x[0].invo_involvement_start_date):
@@ -467,7 +576,7 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
                         DOB=dob_of(pid),
                         SW_ID=reg or f"XX{iv.invo_professional_id}",
                         SW_DECOM=fd(iv.invo_involvement_start_date),
-                        SW_DEC=fd(iv.invo_involvement_end_date),
+                        SW_DEC=fd(by_end(iv.invo_involvement_end_date)),
                         SW_REASON=reason,
                     )
                 )
@@ -491,8 +600,10 @@ def _oc2(run, t, cla12: list[str], people, start: date, end: date) -> None:
     convicted: set[str] = set()
     misuse: dict[str, tuple[str, str | None]] = {}
     for chunk in _chunks(cla12):
-        for (s,) in run(
-            select(SdqScore).where(SdqScore.csdq_person_id.in_(chunk), SdqScore.cb_status == ACTIVE)
+        for s in run(
+            select(*_columns(SdqScore)).where(
+                SdqScore.csdq_person_id.in_(chunk), SdqScore.cb_status == ACTIVE
+            )
         ).all():
             d = s.csdq_sdq_completed_date
             if (
@@ -501,32 +612,32 @@ def _oc2(run, t, cla12: list[str], people, start: date, end: date) -> None:
                 and (s.csdq_person_id not in sdq or d > sdq[s.csdq_person_id][0])
             ):
                 sdq[s.csdq_person_id] = (d, s.csdq_sdq_score, s.csdq_sdq_reason)
-        for (h,) in run(
-            select(ClaHealth).where(
+        for h in run(
+            select(*_columns(ClaHealth)).where(
                 ClaHealth.clah_person_id.in_(chunk), ClaHealth.cb_status == ACTIVE
             )
         ).all():
             d = h.clah_health_check_date
             if d and start <= d <= end and (h.clah_health_check_status or "DONE").upper() == "DONE":
                 health[h.clah_person_id].add((h.clah_health_check_type or "").upper())
-        for (im,) in run(
-            select(ClaImmunisation).where(
+        for im in run(
+            select(*_columns(ClaImmunisation)).where(
                 ClaImmunisation.clai_person_id.in_(chunk), ClaImmunisation.cb_status == ACTIVE
             )
         ).all():
             flag = _flag01(im.clai_immunisations_status)
             if flag:
                 immunised[im.clai_person_id] = flag
-        for (cv,) in run(
-            select(ClaConviction).where(
+        for cv in run(
+            select(*_columns(ClaConviction)).where(
                 ClaConviction.clac_person_id.in_(chunk), ClaConviction.cb_status == ACTIVE
             )
         ).all():
             d = cv.clac_cla_conviction_date
             if d and start <= d <= end:
                 convicted.add(cv.clac_person_id)
-        for (sm,) in run(
-            select(ClaSubstanceMisuse).where(
+        for sm in run(
+            select(*_columns(ClaSubstanceMisuse)).where(
                 ClaSubstanceMisuse.clas_person_id.in_(chunk), ClaSubstanceMisuse.cb_status == ACTIVE
             )
         ).all():

@@ -181,7 +181,7 @@ def measure_children(
 @router.get("/performance/drift", dependencies=[Depends(requires(Action.AGGREGATES))])
 def drift_counts(db: DbSession, user: CurrentUser) -> dict[str, Any]:
     """How many children each drift check finds (suppressed for aggregate-only roles)."""
-    return pages.counts_for(user, drift.counts(db, date.today()))
+    return pages.counts_for(user, drift.cached_counts(db, date.today(), pages.cache_key(db)))
 
 
 @router.get("/performance/drift/{check}", dependencies=[Depends(requires(Action.VIEW_CHILD))])

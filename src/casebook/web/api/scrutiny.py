@@ -2,8 +2,10 @@
 
 Reading needs ``Action.SCRUTINY_VIEW``; changing needs ``Action.SCRUTINY_MANAGE``
 and ``X-CSRF-Token``. Bad input is 422 naming each field; an action changed
-since it was read is 409. ``POST /api/scrutiny/items/{item_id}/figures`` is how
-a performance scorecard or board pack is frozen onto an agenda item.
+since it was read is 409. ``POST /api/scrutiny/items/{item_id}/scorecard``
+(``{"as_at": "YYYY-MM-DD"}``) and ``.../pack`` (``{"pack_id": N}``, a published
+board pack) freeze the performance scorecard or a pack onto an agenda item
+(:mod:`casebook.scrutiny.performance_link`); ``.../figures`` stores given rows.
 """
 
 from __future__ import annotations

@@ -130,24 +130,48 @@ def drill(
         if rows is None:
             whole = engine.compute(source, period.end, period.start, measures=[measure_id])[0]
             return suppression.present(whole, user.role), []
+        as_shown = None
         if team:
+            # The team's figure as the authority's breakdown by team shows it.
+            as_shown = _shown_breakdown(measure, rows, context, "team", _names(db, "team"), user)
+            as_shown = dict(zip(*as_shown[1:], strict=True)).get(team)
             rows = [r for r in rows if r.team == team]
-        whole = engine.aggregate(measure, rows, context)
-        groups: dict[str | None, list] = defaultdict(list)
-        for r in rows:
-            groups[getattr(r, by)].append(r)
         names = _names(db, by)
+        top, keys, shown = _shown_breakdown(measure, rows, context, by, names, user, as_shown)
         found = [
-            DrillRow(
-                key,
-                names.get(key, key) if key else "Not allocated",
-                suppression.present(engine.aggregate(measure, groups[key], context), user.role),
-            )
-            for key in sorted(groups, key=lambda k: (k is None, names.get(k, k or "")))
+            DrillRow(key, names.get(key, key) if key else "Not allocated", figure)
+            for key, figure in zip(keys, shown, strict=True)
         ]
     finally:
         source.close()
-    return suppression.present(whole, user.role), found
+    return top, found
+
+
+def _shown_breakdown(
+    measure: Any,
+    rows: list,
+    context: Any,
+    by: str,
+    names: dict[str, str],
+    user: User,
+    as_shown: suppression.Shown | None = None,
+) -> tuple[suppression.Shown, list[str | None], list[suppression.Shown]]:
+    """The figure of ``rows`` and of each group by ``by`` as this user may see
+    them: groups add up to the whole, so suppression is the breakdown's
+    (secondary suppression: no hidden group is the whole minus the others)."""
+    from casebook.performance import engine
+
+    groups: dict[str | None, list] = defaultdict(list)
+    for r in rows:
+        groups[getattr(r, by)].append(r)
+    keys = sorted(groups, key=lambda k: (k is None, names.get(k, k or ""), k or ""))
+    top, shown = suppression.present_breakdown(
+        engine.aggregate(measure, rows, context),
+        [engine.aggregate(measure, groups[k], context) for k in keys],
+        user.role,
+        as_shown,
+    )
+    return top, keys, shown
 
 
 def measure_trend(
@@ -453,7 +477,7 @@ def drift_page(request: Request, db: DbSession, user: CurrentUser) -> Response:
         {
             "title": "Drift",
             "checks": drift.CHECKS,
-            "counts": counts_for(user, drift.counts(db, today)),
+            "counts": counts_for(user, drift.cached_counts(db, today, cache_key(db))),
             "today": today,
         },
     )

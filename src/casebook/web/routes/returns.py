@@ -15,9 +15,10 @@ import zipfile
 from datetime import date
 from pathlib import Path
 from tempfile import TemporaryDirectory
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from casebook.access.roles import Action
@@ -212,7 +213,7 @@ def open_errors_page(
     chosen = read_year(year, errors)
     if chosen is None:
         chosen = continuous.collection_year(date.today())
-    found = continuous.open_errors(db, date.today(), chosen)
+    found = continuous.open_errors_cached(db, date.today(), chosen)
     rule = rule.strip()[:20]
     team = team.strip()[:200]
     listed = found.where(rule=rule or None, team=team or None) if (rule or team) else []
@@ -232,5 +233,32 @@ def open_errors_page(
             "team_of": found.team_of,
             "page_rows": PAGE_ROWS,
             "year_param": year if not errors else "",
+            "computed_at": found.computed_at,
+            "seconds": found.seconds,
+            "cache_minutes": continuous.CACHE_SECONDS // 60,
         },
     )
+
+
+@router.post(
+    "/returns/errors/recompute",
+    dependencies=[Depends(requires(Action.RETURNS)), Depends(csrf_protect)],
+)
+async def recompute_open_errors(request: Request, db: DbSession) -> Response:
+    """Work today's open errors out afresh (the page keeps them a few minutes), then
+    show them again with the rule, team and year that were on the page."""
+    form = await request.form(max_files=0, max_fields=10)
+    values = {
+        k: str(form.get(k) or "").replace("\x00", "").strip() for k in ("year", "rule", "team")
+    }
+    errors = FormErrors()
+    chosen = read_year(values["year"], errors)
+    if chosen is None:
+        chosen = continuous.collection_year(date.today())
+        values["year"] = ""
+    continuous.open_errors_cached(db, date.today(), chosen, refresh=True)
+    query = {k: v[:200] for k, v in values.items() if v}
+    target = "/returns/errors"
+    if query:
+        target += "?" + urlencode(query)
+    return RedirectResponse(target, status_code=303)

@@ -626,7 +626,11 @@ def attach_scorecard(
     """Freeze the performance scorecard as at a date on the item."""
     views.item_page(db, item_id)
     errors = FormErrors()
-    as_at = _iso(form, "scorecard-as_at", "The as-at date", errors)
+    try:
+        as_at = _iso(form, "scorecard-as_at", "The as-at date", errors)
+    except OverflowError:  # a year too big for a date (read_date lets it through)
+        as_at = None
+        errors.add("scorecard-as_at", "The as-at date must be a real date")
     return _attempt(
         lambda: performance_link.attach_scorecard(db, item_id, as_at, user.username),
         "scorecard",

@@ -18,21 +18,27 @@ E = "Episodes"
 # ---------------------------------------------------------------- valid values
 date_rule("141", "Date episode began is not a valid date.", E, "DECOM")
 date_rule("147", "Date episode ceased is not a valid date.", E, "DEC")
-code_rule(
-    "143",
-    "The reason for new episode code is not a valid code.",
-    E,
-    "RNE",
-    spec.RNE,
-    required=True,
-)
-code_rule("144", "The legal status code is not a valid code.", E, "LS", spec.LS, required=True)
-code_rule("145", "Category of need code is not a valid code.", E, "CIN", spec.CIN, required=True)
-code_rule("146", "Placement type is not a valid code.", E, "PLACE", spec.PLACE, required=True)
+# 143-146 check a code that is given: a blank one is not theirs to report
+code_rule("143", "The reason for new episode code is not a valid code.", E, "RNE", spec.RNE)
+code_rule("144", "The legal status code is not a valid code.", E, "LS", spec.LS)
+code_rule("145", "Category of need code is not a valid code.", E, "CIN", spec.CIN)
+code_rule("146", "Placement type code is not a valid code.", E, "PLACE", spec.PLACE)
 code_rule("149", "Reason episode ceased code is not valid.", E, "REC", spec.REC)
-code_rule(
-    "178", "Placement provider code is not a valid code.", E, "PLACE_PROVIDER", spec.PLACE_PROVIDER
-)
+
+#: Placement types that have no provider (temporary placements, Z1).
+_NO_PROVIDER = spec.TEMPORARY | {"Z1"}
+
+
+@rule("178", "Placement provider code is not a valid code.", ["Episodes.PLACE_PROVIDER"])
+def _178(data: Data903) -> Iterator[Failure]:
+    # a provider given must be one of the list, and none is given for a placement
+    # type that has no provider
+    for r in data.rows(E):
+        v = r["PLACE_PROVIDER"]
+        if v is not None and (v not in spec.PLACE_PROVIDER or r["PLACE"] in _NO_PROVIDER):
+            yield fail(E, r, "PLACE_PROVIDER")
+
+
 code_rule(
     "1009",
     "Reason for placement change is not a valid code.",
@@ -585,7 +591,7 @@ def _367(data: Data903) -> Iterator[Failure]:
                 yield fail(E, r, "LS")
 
 
-_DECEMBER_2005 = date(2005, 12, 30)
+_DECEMBER_2005 = date(2005, 12, 31)  # D1 ends with 2005: fails from 1 January 2006
 
 
 @rule(
@@ -776,7 +782,10 @@ def _218(data: Data903) -> Iterator[Failure]:
     ["Episodes.HOME_POST", "Episodes.PL_POST"],
 )
 def _392b(data: Data903) -> Iterator[Failure]:
+    # UASC this year, or (when known) in either of the two years before: former UASC
+    # children have no home address to give
     uasc = {r["CHILD"] for r in data.rows("UASC") if r["DUC"] or r["SEX"] or r["DOB"]}
+    uasc |= data.uasc_before
     for r in data.rows(E):
         if r["LS"] in ("V3", "V4") or r["CHILD"] in uasc:
             continue
@@ -791,8 +800,26 @@ def _392b(data: Data903) -> Iterator[Failure]:
     ["Episodes.LS", "Episodes.DECOM", "Episodes.DEC"],
 )
 def _364(data: Data903) -> Iterator[Failure]:
-    for r in data.rows(E):
-        if r["LS"] == "J2" and r["DECOM_d"]:
-            end = r["DEC_d"] or data.end
-            if (end - r["DECOM_d"]).days > 1:
-                yield fail(E, r, "DEC")
+    # A J2 period is a run of a child's J2 episodes, each starting on or before
+    # the previous one's end (an open episode ends on 31 March); it fails, every
+    # episode of it, when its episodes' days (DEC - DECOM) add up to more than 21.
+    for eps in data.episodes_by_child.values():
+        j2 = [r for r in eps if r["LS"] == "J2" and r["DECOM_d"]]
+        period: list = []
+        days = 0
+        prev_end = None
+        for r in [*j2, None]:
+            if r is None or prev_end is None or r["DECOM_d"] > prev_end:
+                if days > 21:
+                    for e in period:
+                        yield fail(E, e, "DEC")
+                if r is None:
+                    break
+                period, days = [], 0
+            period.append(r)
+            if r["DEC_d"] is not None or r["DEC"] is None:
+                end = r["DEC_d"] or data.end
+                days += (end - r["DECOM_d"]).days
+                prev_end = end
+            else:  # a DEC that is no date (rule 1005's) adds no days, ends nothing
+                prev_end = date.max

@@ -140,7 +140,17 @@ def _134(data: Data903) -> Iterator[Failure]:
     "187",
     "Child cannot be looked after continuously for 12 months at 31 March (OC2) and have any of "
     "adoption or care leavers returns completed (AD1 or OC3)",
-    ["OC3.IN_TOUCH", "OC3.ACTIV", "OC3.ACCOM", "AD1.DATE_INT"],
+    [
+        "OC3.IN_TOUCH",
+        "OC3.ACTIV",
+        "OC3.ACCOM",
+        "AD1.DATE_INT",
+        "AD1.DATE_MATCH",
+        "AD1.FOSTER_CARE",
+        "AD1.NB_ADOPTR",
+        "AD1.SEX_ADOPTR",
+        "AD1.LS_ADOPTR",
+    ],
 )
 def _187(data: Data903) -> Iterator[Failure]:
     if not data.has("Episodes"):
@@ -150,8 +160,14 @@ def _187(data: Data903) -> Iterator[Failure]:
         if r["CHILD"] in cla and _has_oc3(r):
             yield fail(O3, r, "IN_TOUCH")
     for r in data.rows("AD1"):
-        if r["CHILD"] in cla and (r["DATE_INT"] is not None or r["DATE_MATCH"] is not None):
-            yield fail("AD1", r, "DATE_INT")
+        if r["CHILD"] in cla:
+            given = next((c for c in _AD1_ITEMS if r[c] is not None), None)
+            if given:
+                yield fail("AD1", r, given)
+
+
+#: AD1's items, any of which completed is an adoption return (rule 187).
+_AD1_ITEMS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
 
 
 @rule(

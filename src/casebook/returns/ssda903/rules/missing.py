@@ -4,6 +4,7 @@ authorisation, their dates and how they sit within periods of care."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from casebook.returns.rules import Failure
 
@@ -89,13 +90,23 @@ def _571(data: Data903) -> Iterator[Failure]:
     ["Missing.MIS_START", "Missing.MIS_END"],
 )
 def _574(data: Data903) -> Iterator[Failure]:
+    # In order of end (an open period by its start; undated last), then start: a
+    # period fails when the one before it is still open, or it starts strictly
+    # before that one ended (starting on the day it ended is no overlap).
+    far = date.max
     for rows in data.by_child(M).values():
         if len(rows) < 2:
             continue
-        ordered = sorted((r for r in rows if r["MIS_START_d"]), key=lambda r: r["MIS_START_d"])
+        ordered = sorted(
+            rows,
+            key=lambda r: (
+                r["MIS_END_d"] or r["MIS_START_d"] or far,
+                r["MIS_START_d"] or far,
+            ),
+        )
         for prev, r in zip(ordered, ordered[1:], strict=False):
-            end = prev["MIS_END_d"]
-            if end is None or r["MIS_START_d"] <= end:
+            end, start = prev["MIS_END_d"], r["MIS_START_d"]
+            if end is None or (start is not None and start < end):
                 yield fail(M, r, "MIS_START")
 
 
