@@ -40,7 +40,8 @@ def team(engine: Engine, dob: date = date(2016, 5, 4)) -> Team:
     tag = uuid.uuid4().hex[:8]
     team_id, prof_id, child = f"TEAM-{tag}", f"PROF-{tag}", f"CW-{tag}"
     _create(engine, Department, {"dept_team_id": team_id, "dept_team_name": f"Team {tag}"})
-    _create(engine, Prof, {"prof_professional_id": prof_id, "prof_professional_name": "Ada"})
+    _create(engine, Prof, {"prof_professional_id": prof_id, "prof_professional_name": "Ada",
+                           "prof_professional_department": team_id})  # fmt: skip
     _create(
         engine,
         Person,

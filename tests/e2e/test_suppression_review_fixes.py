@@ -86,8 +86,6 @@ def test_one_hidden_group_hides_the_next_smallest_too(engine, world, by) -> None
     assert values[south] == "c"
     assert values[east] == "c"  # the next smallest, hidden so south cannot be worked out
     assert values[north] == 9
-    numbers = [v for v in values.values() if isinstance(v, int)]
-    assert shown["whole"]["value"] - sum(numbers) >= 2 * 5 or len(numbers) < len(values) - 1
 
 
 def test_the_drill_down_page_hides_the_same_groups(engine, world) -> None:

@@ -521,15 +521,6 @@ def a1s(c: Context) -> list[ChildRow]:
 _VISITS = (("cin_visits", "cinv_cin"), ("cp_visits", "cppv_cp"), ("cla_visits", "clav_cla"))
 
 
-def _seen_visits(c: Context, name: str, prefix: str):
-    """(person, d) of the visits in ``name`` that saw the child, up to the period end."""
-    v = c.t(name)
-    day, flag = v.c[f"{prefix}_visit_date"], v.c[f"{prefix}_visit_seen"]
-    return select(v.c[f"{prefix[:4]}_person_id"].label("person"), day.label("d")).where(
-        day <= c.end, or_(flag.is_(None), flag != "N")
-    )
-
-
 def _first_seen(c: Context) -> dict[str, date]:
     """Each referral in the period: the first day the child was seen between it and its
     closure (a visit, or the start of an assessment recording the child seen)."""
@@ -570,11 +561,32 @@ def _first_seen(c: Context) -> dict[str, date]:
     return first
 
 
-def _last_seen(c: Context, name: str, prefix: str) -> dict[str, date]:
-    """Each person's last visit in ``name`` that saw them, up to the period end."""
-    visits = _seen_visits(c, name, prefix).subquery()
-    q = select(visits.c.person, func.max(visits.c.d).label("d")).group_by(visits.c.person)
-    return {r["person"]: _as_date(r["d"]) for r in c.rows(q)}
+#: Ids per ``IN (...)`` when a query is narrowed to a list of people.
+IN_CHUNK = 900
+
+
+def _last_seen(
+    c: Context, name: str, prefix: str, people: Iterable[str] | None = None
+) -> dict[str, date]:
+    """Each person's last visit in ``name`` that saw them, up to the period end; with
+    ``people``, only theirs (the database groups only their visits, by its person
+    index, rather than every visit ever made)."""
+    v = c.t(name)
+    person = v.c[f"{prefix[:4]}_person_id"]
+    day, flag = v.c[f"{prefix}_visit_date"], v.c[f"{prefix}_visit_seen"]
+    base = (
+        select(person.label("person"), func.max(day).label("d"))
+        .where(day <= c.end, or_(flag.is_(None), flag != "N"))
+        .group_by(person)
+    )
+    if people is None:
+        return {r["person"]: _as_date(r["d"]) for r in c.rows(base)}
+    wanted = sorted({p for p in people if p is not None})
+    found: dict[str, date] = {}
+    for at in range(0, len(wanted), IN_CHUNK):
+        query = base.where(person.in_(wanted[at : at + IN_CHUNK]))
+        found.update((r["person"], _as_date(r["d"])) for r in c.rows(query))
+    return found
 
 
 def _as_date(value) -> date:
@@ -919,7 +931,7 @@ def _late_in_period(c: Context, review: dict) -> bool:
 def _visits_up_to_date(
     c: Context, children: dict[str, dict], name: str, prefix: str
 ) -> list[ChildRow]:
-    last = _last_seen(c, name, prefix)
+    last = _last_seen(c, name, prefix, children)
     out = []
     for person, plan in sorted(children.items()):
         visit = last.get(person)
@@ -1302,7 +1314,7 @@ def la5(c: Context) -> list[ChildRow]:
 def la6(c: Context) -> list[ChildRow]:
     children = _looked_after(c)
     placements = _placements(c)
-    last = _last_seen(c, "cla_visits", "clav_cla")
+    last = _last_seen(c, "cla_visits", "clav_cla", children)
     out = []
     for person, r in sorted(children.items()):
         current = _current_placement(placements.get(person, []), c.end)

@@ -62,7 +62,9 @@ NINE_TESTS = (
 
 
 class ScrutinySetting(Base):
-    """The authority's scrutiny settings (e.g. clear working days before a meeting)."""
+    """Scrutiny's own settings table - no longer read: the clear working days
+    before a meeting are the timescale registry's ``agenda_publication``. Kept
+    (dropping it would need a migration) and empty of meaning."""
 
     __tablename__ = "cb_scrutiny_setting"
 

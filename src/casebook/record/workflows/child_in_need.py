@@ -71,7 +71,11 @@ def _start(
 def _start_clock(session: Session, _person_id: str, _s: ChildState, today: date) -> str | None:
     """A plan started today starts the CIN visits clock (the first visit runs from it)."""
     label = clock_label(session, "cin_visit", today, today)
-    return f"Once started today: first {label[:1].lower()}{label[1:]}" if label else None
+    if label is None:
+        return None
+    if label[1:2].islower():  # "CIN visit" keeps its capitals
+        label = f"{label[:1].lower()}{label[1:]}"
+    return f"Once started today: first {label}"
 
 
 register(
