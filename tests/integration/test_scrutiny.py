@@ -300,6 +300,7 @@ def test_actions_from_resolutions_and_overdue_flags(db_session):
     )
     assert late.id not in {a.id for a in actions.overdue(db_session, today)}
     assert actions.resolution_status(db_session, key) == "done"
+    minutes.approve(db_session, draft.id, actor=OFFICER)  # only approved minutes are public
     said = [a for a in actions.you_said_we_did(db_session) if a.id == late.id]
     assert said and said[0].response == "Findings reported in July"
 

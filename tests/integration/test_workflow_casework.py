@@ -56,8 +56,8 @@ DOB = date(2015, 3, 1)
 def _child(db: Session, dob: date = DOB) -> str:
     person_id = f"WF-{uuid.uuid4().hex[:10]}"
     if db.get(Department, TEAM) is None:
-        services.create(UnitOfWork(session=db), Department,
-                        {"dept_team_id": TEAM, "dept_team_name": "Workflow team"}, WORKER)  # fmt: skip
+        team = {"dept_team_id": TEAM, "dept_team_name": "Workflow team"}
+        services.create(UnitOfWork(session=db), Department, team, WORKER)
     services.create(
         UnitOfWork(session=db),
         Person,

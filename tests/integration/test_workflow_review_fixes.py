@@ -51,7 +51,8 @@ def _team(db: Session, front_door: bool = False) -> str:
 def _child(db: Session, dob: date = date(2015, 3, 1)) -> str:
     person_id = f"RF-{_tag()}"
     _make(db, Person, {"pers_person_id": person_id, "pers_forename": "Wren",
-                       "pers_surname": "Fixes", "pers_dob": dob, "cb_person_type": "child"})  # fmt: skip
+                       "pers_surname": "Fixes", "pers_dob": dob,
+                       "cb_person_type": "child"})  # fmt: skip
     return person_id
 
 
@@ -252,8 +253,9 @@ def test_closure_cannot_be_before_a_later_strategy_discussion(db_session, worker
     with pytest.raises(Invalid) as exc:
         go(db, pid, "early_help_step_down", worker, step_down_date="2025-04-15",
            earl_episode_organisation="North hub", earl_episode_reason="Parenting")  # fmt: skip
-    assert "cannot be before the strategy discussion, 20 Apr 2025" in (
-        _problems(exc)["step_down_date"]
+    assert (
+        "cannot be before the strategy discussion, 20 Apr 2025"
+        in (_problems(exc)["step_down_date"])
     )
     go(db, pid, "close_episode", worker, cine_close_date="2025-04-20", cine_close_reason="RC8")
 
@@ -290,8 +292,8 @@ def test_leaving_care_cannot_be_before_a_later_cla_review(db_session, worker):
     go(db, pid, "cla_review", worker, review_date="2024-06-25", participation="PN1")
     with pytest.raises(Invalid) as exc:
         go(db, pid, "care_leave", worker, end_date="2024-06-20", reason="E4A")
-    assert "cannot be before the last looked after review, 25 Jun 2024" in (
-        _problems(exc)["end_date"]
+    assert (
+        "cannot be before the last looked after review, 25 Jun 2024" in (_problems(exc)["end_date"])
     )
 
 
@@ -301,8 +303,9 @@ def test_leaving_care_cannot_be_before_a_later_visit(db_session, worker):
     go(db, pid, "cla_visit", worker, visit_date="2024-07-01", seen="Y")
     with pytest.raises(Invalid) as exc:
         go(db, pid, "care_leave", worker, end_date="2024-06-20", reason="E4A")
-    assert "cannot be before the last visit to the child in care, 1 Jul 2024" in (
-        _problems(exc)["end_date"]
+    assert (
+        "cannot be before the last visit to the child in care, 1 Jul 2024"
+        in (_problems(exc)["end_date"])
     )
     go(db, pid, "care_leave", worker, end_date="2024-07-01", reason="E4A")
 

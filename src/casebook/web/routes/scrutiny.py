@@ -520,6 +520,7 @@ def edit_minute_item(
             title=f.get("title"),
             narrative=f.get("narrative", ""),
             resolutions=f.get("resolutions", ""),
+            exempt=f.get("exempt", ""),
             actor=user.username,
         ),
         "minutes",
