@@ -57,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         timed("compute_s", lambda: compute(source, period.end, period.start))
         if not args.no_refresh:
             timed("refresh_s", lambda: stored_figures.refresh(engine, period.end, args.months))
-            timed("refresh_again_s", lambda: stored_figures.refresh(engine, period.end, args.months))
+            timed(
+                "refresh_again_s", lambda: stored_figures.refresh(engine, period.end, args.months)
+            )
         key = ("bench", args.url)
         results = packs.engine_results(source)
 
@@ -75,9 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         timed("scorecard_cached_s", scorecard)
         timed(
             "measure_trend_72_s",
-            lambda: stored_figures.stored(
-                session, trends.months_ending(period.end, 72), ["R2"]
-            ),
+            lambda: stored_figures.stored(session, trends.months_ending(period.end, 72), ["R2"]),
         )
         if args.legacy:
             trends.CACHE.clear()

@@ -110,3 +110,30 @@ def test_unallocated_children_and_visits_out_of_date(db_session):
     counts = drift.counts(s, ON)
     assert set(counts) == {c.key for c in drift.CHECKS}
     assert counts["unallocated"] >= 1 and counts["visits"] >= 1
+
+
+def test_visits_and_reviews_read_only_children_who_can_have_them(db_session):
+    s = db_session
+    referral_only, on_plan, plan_ended = child(s), child(s), child(s)
+    s.add(CinPlan(cinp_cin_plan_id=f"P-{on_plan}", cinp_person_id=on_plan,
+                  cinp_cin_plan_start_date=ON - timedelta(days=90)))  # fmt: skip
+    s.add(CinPlan(cinp_cin_plan_id=f"P-{plan_ended}", cinp_person_id=plan_ended,
+                  cinp_cin_plan_start_date=ON - timedelta(days=300),
+                  cinp_cin_plan_end_date=ON - timedelta(days=100)))  # fmt: skip
+    s.flush()
+    read = set(drift._children_with_visits_or_reviews(s, ON))
+    assert on_plan in read
+    assert referral_only not in read and plan_ended not in read  # nothing to be late with
+    assert {referral_only, plan_ended} <= set(drift._open_children(s, ON))
+    visits = {r.person_id for r in drift.rows_for(s, "visits", ON)}
+    assert on_plan in visits and plan_ended not in visits
+
+
+def test_counts_are_kept_until_the_cache_is_cleared(db_session):
+    s = db_session
+    drift.COUNTS_CACHE.clear()
+    key = ("drift-test", uuid.uuid4().hex)
+    before = drift.cached_counts(s, ON, key)["unallocated"]
+    child(s, allocated=False)
+    assert drift.cached_counts(s, ON, key)["unallocated"] == before
+    assert drift.cached_counts(s, ON, (*key, "other"))["unallocated"] == before + 1

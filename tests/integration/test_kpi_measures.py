@@ -276,6 +276,7 @@ def build(session: Session) -> list:
             miss_missing_episode_type="M",
             miss_missing_episode_end_date=d("2024-05-02"),
             miss_missing_rhi_offered="Y",
+            cb_rhi_offered_date=d("2024-05-04"),
         ),
         Missing(
             miss_table_id="MM-C",
@@ -442,7 +443,9 @@ def test_looked_after(sources) -> None:
         assert numerators(source, "LA10", "person_id")["M-LA-A"] is False  # 20 miles: not more
         la11 = numerators(source, "LA11", "person_id")
         assert la11["M-LA-LEFT"] is True and la11["M-LA-C"] is False  # "away" is not missing
-        assert numerators(source, "LA12") == {"MM-LEFT": True, "MM-C": False}
+    db, ssd = sources
+    assert numerators(db, "LA12") == {"MM-LEFT": True, "MM-C": False}  # offered 2 days after
+    assert children_behind(ssd, "LA12", AS_AT) == []  # the SSD does not say when
 
 
 def test_adoption(sources) -> None:
@@ -454,8 +457,12 @@ def test_adoption(sources) -> None:
 
 def test_care_leavers(sources) -> None:
     for source in sources:
-        for measure_id, met in (("CL1", True), ("CL2", False), ("CL3", True)):
+        for measure_id, met in (("CL1", True), ("CL2", False)):
             assert numerators(source, measure_id, "person_id") == {"M-CL-20": met}
+        # CL3 counts every care leaver (16-25); CL1Y and CL2Y are the 17-18s.
+        assert numerators(source, "CL3", "person_id") == {"M-CL-20": True, "M-CL-18": False}
+        assert numerators(source, "CL1Y", "person_id") == {"M-CL-18": False}
+        assert numerators(source, "CL2Y", "person_id") == {"M-CL-18": True}
         assert numerators(source, "CL4", "person_id") == {"M-CL-20": True, "M-CL-18": False}
 
 

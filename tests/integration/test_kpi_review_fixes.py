@@ -28,7 +28,6 @@ from casebook.record.models import (
     CareLeaver,
     CinAssessment,
     CinEpisode,
-    CinVisit,
     ClaEpisode,
     ClaPlacement,
     ClaReview,
@@ -164,8 +163,7 @@ def build(session: Session) -> None:
                 ("RFM-X", "2025-05-05", None),
             )
         ),
-        # Data quality: two referrals assessed with the child not recorded as seen; one
-        # child was seen at a visit (so the date first seen is known), one never.
+        # Data quality: two assessments recording the child seen, one with the date.
         *(
             CinEpisode(
                 cine_referral_id=f"RFREF-{who}",
@@ -182,15 +180,10 @@ def build(session: Session) -> None:
                 cina_referral_id=f"RFREF-{who}",
                 cina_assessment_start_date=d("2025-02-04"),
                 cina_assessment_auth_date=d("2025-03-20"),
-                cina_assessment_child_seen="N",
+                cina_assessment_child_seen="Y",
+                cb_child_seen_date=d("2025-02-05") if who == "SEEN" else None,
             )
             for who in ("SEEN", "UNSEEN")
-        ),
-        CinVisit(
-            cinv_cin_visit_id="RFV-SEEN",
-            cinv_person_id="RF-SEEN",
-            cinv_cin_visit_date=d("2025-02-05"),
-            cinv_cin_visit_seen="Y",
         ),
     ]
     for row in rows:
@@ -284,7 +277,7 @@ def test_missing_date_first_seen(db_session: Session) -> None:
     assert "first_seen" in data_quality.CHECK_KEYS
     found = data_quality.findings_for(db_session, "first_seen", AS_AT)
     ours = {f.record_id for f in found if f.person_id.startswith("RF-")}
-    assert ours == {"RFREF-UNSEEN"}  # seen at a visit: its date first seen is known
+    assert ours == {"RFA-UNSEEN"}  # RFA-SEEN records the day the child was seen
     assert data_quality.counts(db_session, AS_AT)["first_seen"] >= 1
 
 

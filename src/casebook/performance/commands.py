@@ -165,9 +165,7 @@ def refresh(
     periods = figures.finished_periods(end, months)
     with progress() as bar:
         task = bar.add_task("Storing monthly KPI figures", total=len(periods))
-        done = figures.refresh(
-            eng, end, months, force=force, advance=lambda _: bar.advance(task)
-        )
+        done = figures.refresh(eng, end, months, force=force, advance=lambda _: bar.advance(task))
     out.print(
         f"Stored {done.figures:,} figures: {done.computed} period(s) computed, "
         f"{done.skipped} already stored (months and quarters, "

@@ -3,12 +3,11 @@
 - **missing ethnicity**: children known to social care (a referral) with no ethnicity;
 - **child seen not recorded**: assessments that do not record whether the child
   was seen (so "seen within 5 days" cannot count them);
-- **missing date first seen**: referrals with an authorised assessment but no
-  date the child was first seen. The SSD has no "date first seen" column:
-  Casebook takes it (as A1S does) from the first visit that saw the child
-  (CIN, CP or looked-after visit, seen not "N") between the referral and its
-  closure, or the start of an assessment of the referral recording the child
-  seen ("Y"); with neither, the date is missing;
+- **missing date first seen**: assessments recording the child seen ("Y")
+  without the date the child was seen (Casebook's ``cb_child_seen_date``; the
+  SSD holds only the flag, so assessments imported from an SSD extract show
+  here until the date is added). Without it the front door's timescale falls
+  back to the assessment's start;
 - **overlapping episodes**: two referrals, or two periods of care, of one child
   that overlap in time;
 - **plans without visits**: open CP and CIN plans older than their visit
@@ -65,8 +64,7 @@ CHECKS = (
     Check("child_seen", "Child seen not recorded",
           "Assessments that do not record whether the child was seen."),
     Check("first_seen", "Missing date first seen",
-          "Referrals with an authorised assessment but no date the child was first seen "
-          "(no visit that saw the child, no assessment recording the child seen)."),
+          "Assessments recording the child seen but not the date the child was seen."),
     Check("overlaps", "Overlapping episodes",
           "Two referrals, or two periods of care, of one child that overlap."),
     Check("plans_without_visits", "Plans without visits",
@@ -122,52 +120,23 @@ def child_seen_missing(session: Session, on: date) -> list[Finding]:
 
 
 def first_seen_missing(session: Session, on: date) -> list[Finding]:
-    ref = CinEpisode
-    until = func.coalesce(ref.cine_close_date, on)
-    seen_visits = [
-        exists().where(
-            person == ref.cine_person_id,
-            model.cb_status == ACTIVE,
-            day >= ref.cine_referral_date,
-            day <= until,
-            day <= on,
-            or_(flag.is_(None), flag != "N"),
-        )
-        for model, person, day, flag in (
-            (CinVisit, CinVisit.cinv_person_id, CinVisit.cinv_cin_visit_date,
-             CinVisit.cinv_cin_visit_seen),
-            (CpVisit, CpVisit.cppv_person_id, CpVisit.cppv_cp_visit_date,
-             CpVisit.cppv_cp_visit_seen),
-            (ClaVisit, ClaVisit.clav_person_id, ClaVisit.clav_cla_visit_date,
-             ClaVisit.clav_cla_visit_seen),
-        )
-    ]  # fmt: skip
-    assessed = exists().where(
-        CinAssessment.cina_referral_id == ref.cine_referral_id,
-        CinAssessment.cb_status == ACTIVE,
-        CinAssessment.cina_assessment_auth_date <= on,
-    )
-    seen_in_assessment = exists().where(
-        CinAssessment.cina_referral_id == ref.cine_referral_id,
-        CinAssessment.cb_status == ACTIVE,
-        CinAssessment.cina_assessment_child_seen == "Y",
-        CinAssessment.cina_assessment_start_date <= on,
-    )
     rows = session.execute(
-        select(ref.cine_person_id, ref.cine_referral_id, ref.cine_referral_date)
-        .where(
-            ref.cb_status == ACTIVE,
-            ref.cine_referral_date <= on,
-            or_(ref.cine_referral_nfa.is_(None), ref.cine_referral_nfa != "Y"),
-            assessed,
-            ~seen_in_assessment,
-            *[~v for v in seen_visits],
+        select(
+            CinAssessment.cina_person_id,
+            CinAssessment.cina_assessment_id,
+            CinAssessment.cina_assessment_start_date,
         )
-        .order_by(ref.cine_referral_date, ref.cine_referral_id)
+        .where(
+            CinAssessment.cb_status == ACTIVE,
+            CinAssessment.cina_assessment_start_date <= on,
+            CinAssessment.cina_assessment_child_seen == "Y",
+            CinAssessment.cb_child_seen_date.is_(None),
+        )
+        .order_by(CinAssessment.cina_assessment_start_date, CinAssessment.cina_assessment_id)
     ).all()
     return [
-        Finding(pid, rid, f"Referral {_fmt(when)}: assessed, but no date the child was first seen")
-        for pid, rid, when in rows
+        Finding(pid, rid, f"Assessment started {_fmt(start)}: child seen, date seen not recorded")
+        for pid, rid, start in rows
         if pid
     ]
 

@@ -45,6 +45,8 @@ from casebook.record.timescales import due_for_many
 from casebook.record.timescales.registry import Timescale, due_date, load_timescales
 
 CHUNK = 900
+#: Children whose timescales are read together (bounds the memory of the snapshots).
+BATCH = 2000
 #: How long the drift counts are kept (the lists behind them are always read afresh).
 COUNTS_SECONDS = 600
 #: Used when the registry has no ``plan_drift`` timescale of its own.
@@ -298,13 +300,14 @@ def overdue_items(session: Session, on: date, keys: frozenset[str]) -> list[Drif
     wanted = _open_children(session, on)
     if keys <= VISIT_KEYS | REVIEW_KEYS:
         wanted = _children_with_visits_or_reviews(session, on)
-    due = due_for_many(session, wanted, on)
-    for person_id in sorted(due):
-        for item in due[person_id]:
-            if item.key in keys and item.status == "overdue":
-                found.append(
-                    DriftRow(person_id, item.ref, item.start, item.due, item.label, item.key)
-                )
+    for at in range(0, len(wanted), BATCH):  # a batch's snapshots at a time, not everyone's
+        due = due_for_many(session, wanted[at : at + BATCH], on)
+        for person_id in sorted(due):
+            for item in due[person_id]:
+                if item.key in keys and item.status == "overdue":
+                    found.append(
+                        DriftRow(person_id, item.ref, item.start, item.due, item.label, item.key)
+                    )
     return found
 
 

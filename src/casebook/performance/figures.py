@@ -7,17 +7,20 @@ them (:func:`stored`) and show a month that has no stored figure as missing rath
 than computing it while someone waits.
 
 A month is stored as the period from its first day to its last (``period_start``,
-``as_at``), and each calendar quarter among the months likewise (the scorecard's
-default period is a quarter, and it shows the previous one beside it), for the whole authority (``scope_kind`` ``authority``, ``scope_id``
-""), exactly as :func:`casebook.performance.engine.compute` gives it. A refresh
-skips the months whose figures are all stored (a month missing a measure, such as
-one added to the catalogue since, gets just that measure) unless ``force``, which
-replaces them. Each month is written in one transaction of its own, so an
+``as_at``), and so is each calendar quarter among the months (the scorecard's
+default period is a quarter, shown beside the one before it), for the whole
+authority (``scope_kind`` ``authority``, ``scope_id`` ""), exactly as
+:func:`casebook.performance.engine.compute` gives it. A refresh skips the periods
+whose figures are all stored (a period missing a measure, such as one added to the
+catalogue since, gets just that measure) unless ``force``, which replaces them.
+Each period is written in one transaction of its own, so an
 interrupted refresh keeps what it finished.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -30,6 +33,7 @@ from casebook.performance.models import KpiFigure
 from casebook.performance.trends import MAX_MONTHS, month_end, months_ending
 from casebook.record.db import begin_write
 
+logger = logging.getLogger(__name__)
 AUTHORITY = "authority"
 #: {(period start, as at): {measure id: (value, numerator, denominator)}}
 Stored = dict[tuple[date, date], dict[str, tuple]]
@@ -153,6 +157,23 @@ def refresh(
     return Refreshed(computed, skipped, written)
 
 
+def refresh_in_background(
+    engine: Engine, as_at: date | None = None, months: int = 12
+) -> threading.Thread:
+    """:func:`refresh` in a daemon thread (``casebook demo`` starts serving at once; the
+    trends fill in as each month is stored). A failure is logged, never raised."""
+
+    def run() -> None:
+        try:
+            refresh(engine, as_at or date.today(), months)
+        except Exception:  # noqa: BLE001 - a background job must not take the server down
+            logger.exception("storing the monthly KPI figures failed")
+
+    thread = threading.Thread(target=run, name="kpi-refresh", daemon=True)
+    thread.start()
+    return thread
+
+
 def _write(engine: Engine, start: date, end: date, results, *, replace: bool) -> int:
     at = now()
     rows = [
@@ -192,10 +213,12 @@ def _write(engine: Engine, start: date, end: date, results, *, replace: bool) ->
     return len(rows)
 
 
-def month_series(stored_figures: Stored, periods: Sequence[tuple[date, date]]):
-    """:func:`casebook.performance.trends.monthly`'s shape from stored figures: a month
-    with nothing stored is an empty dict (shown as missing)."""
-    return [(start, stored_figures.get((start, end), {})) for start, end in periods]
-
-
-__all__ = ["AUTHORITY", "Refreshed", "finished_months", "month_series", "refresh", "stored"]
+__all__ = [
+    "AUTHORITY",
+    "Refreshed",
+    "finished_months",
+    "finished_periods",
+    "refresh",
+    "refresh_in_background",
+    "stored",
+]

@@ -228,6 +228,7 @@ def report_dict(report: Report | None) -> dict[str, Any] | None:
         "recommendations_noting": json.loads(report.recommendations_noting_json),
         "implications": json.loads(report.implications_json),
         "background_papers": report.background_papers,
+        "appendices": json.loads(report.appendices_json or "[]"),
     }
 
 

@@ -5,6 +5,10 @@ correct record" (with any amendments noted); from then on that version never
 changes - the database refuses it too. A correction is a new version, a copy
 of the approved one with the reason, changed as a draft and approved in turn;
 every version stays readable.
+
+Nothing is deleted: a resolution line taken out of a draft is marked withdrawn
+(``withdrawn_at``) and stays in the database, but is no longer shown, counted
+or copied into a correction.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from casebook.record.errors import Conflict, Invalid, Problem
@@ -110,13 +114,19 @@ def entries(db: Session, minutes_id: str, *, include_exempt: bool = True) -> lis
         exempt = item.exempt or item.number in part2
         if exempt and not include_exempt:
             continue
-        resolutions = db.scalars(
-            select(Resolution)
-            .where(Resolution.minute_item_id == item.id)
-            .order_by(Resolution.number)
-        ).all()
-        out.append(MinuteEntry(item, list(resolutions), exempt))
+        out.append(MinuteEntry(item, _live(db, item.id), exempt))
     return out
+
+
+def _live(db: Session, item_id: str) -> list[Resolution]:
+    """A minute item's resolutions, leaving out lines withdrawn from a draft."""
+    return list(
+        db.scalars(
+            select(Resolution)
+            .where(Resolution.minute_item_id == item_id, Resolution.withdrawn_at.is_(None))
+            .order_by(Resolution.number)
+        )
+    )
 
 
 def start(db: Session, meeting_id: str, *, actor: str) -> Minutes:
@@ -249,13 +259,7 @@ def update_item(
     new_narrative = checks.text("narrative", narrative, required=False, limit=100000)
     lines = _read_resolutions(checks, resolutions) if resolutions is not None else None
     checks.done()
-    old = list(
-        db.scalars(
-            select(Resolution)
-            .where(Resolution.minute_item_id == item.id)
-            .order_by(Resolution.number)
-        )
-    )
+    old = _live(db, item.id)
     dropped = old[len(lines) :] if lines is not None else []
     followed = [
         r.number
@@ -295,16 +299,18 @@ def update_item(
                         recommendation=is_rec,
                     )
                 )
-            if dropped:
-                # lines taken out of a draft (the database refuses this for
-                # approved minutes); none has an action
-                db.execute(delete(Resolution).where(Resolution.id.in_([r.id for r in dropped])))
+            # lines taken out of a draft (none has an action) are withdrawn, never
+            # deleted: the row stays, no longer shown, counted or copied; a line
+            # added later at the same number is a new row with the same key
+            withdrawn_at = now()
+            for row in dropped:
+                row.withdrawn_at = withdrawn_at
             db.flush()
-        record_event(db, actor, "minutes", minutes.id, "item_changed", {"number": item.number})
-    rows = db.scalars(
-        select(Resolution).where(Resolution.minute_item_id == item.id).order_by(Resolution.number)
-    ).all()
-    return MinuteEntry(item, list(rows), is_exempt(db, item))
+        detail: dict[str, Any] = {"number": item.number}
+        if dropped:
+            detail["withdrawn"] = [r.number for r in dropped]
+        record_event(db, actor, "minutes", minutes.id, "item_changed", detail)
+    return MinuteEntry(item, _live(db, item.id), is_exempt(db, item))
 
 
 def approve(
@@ -335,11 +341,12 @@ def approve(
     ):
         checks.add("minutes", "the minutes have no items yet")
     checks.done()
+    at_id = at.id if at else None  # read before the change: a refresh would flush it half-done
     with change(db):
-        minutes.status = APPROVED
+        minutes.approved_at_meeting_id = at_id
         minutes.approved_on = day
-        minutes.approved_at_meeting_id = at.id if at else None
         minutes.amendments = amendments
+        minutes.status = APPROVED
         record_event(db, actor, "minutes", minutes.id, "approved", {"version": minutes.version})
     return minutes
 
@@ -391,15 +398,17 @@ def correct(db: Session, minutes_id: str, *, reason: Any, actor: str) -> Minutes
 
 
 def resolution_by_key(db: Session, key: str) -> Resolution | None:
-    """The resolution in the latest version of the minutes that holds it."""
-    return db.scalar(
+    """The resolution in the latest version of the minutes that holds it (None
+    when that version withdrew it)."""
+    row = db.scalar(
         select(Resolution)
         .join(MinuteItem, MinuteItem.id == Resolution.minute_item_id)
         .join(Minutes, Minutes.id == MinuteItem.minutes_id)
         .where(Resolution.key == key)
-        .order_by(Minutes.version.desc())
+        .order_by(Minutes.version.desc(), Resolution.withdrawn_at.is_not(None))
         .limit(1)
     )
+    return row if row is not None and row.withdrawn_at is None else None
 
 
 def resolutions_of_meeting(

@@ -170,6 +170,10 @@ class Report(RecordRow, Base):
     recommendations_noting_json: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
     implications_json: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
     background_papers: Mapped[str | None] = mapped_column(Text)
+    #: The appendices the cover sheet lists: their titles, JSON ``[str]``.
+    appendices_json: Mapped[str] = mapped_column(
+        Text, nullable=False, default="[]", server_default="[]"
+    )
 
 
 class Document(Base):
@@ -289,6 +293,9 @@ class Resolution(Base):
     number: Mapped[int] = mapped_column(Integer, nullable=False)
     text: Mapped[str] = mapped_column(Text, nullable=False)
     recommendation: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    #: Taken out of a draft: kept (nothing is deleted), no longer shown, counted
+    #: or copied into a correction.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class FollowUpAction(RecordRow, Base):

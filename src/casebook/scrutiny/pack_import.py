@@ -10,7 +10,10 @@ for this meeting to approve. Each report's cover sheet (a table of
 ``<b>Label</b><TAB>value`` rows up to ``---``) becomes the cover sheet of the
 agenda item it belongs to (matched by title, or by the presenter's name); the
 recommendations, implications with their sign-off codes and background papers
-follow it. A draft work programme table and its potential future items, if
+follow it. Appendices are listed from an "Appendices" row of the cover sheet, an
+"Appendices" section of the report ("15.1 Appendix 1 - ..." lines) and any
+other body's cover sheet attached to the report (the attached report's title,
+its body and date). A draft work programme table and its potential future items, if
 present, go into the body's work programme.
 
 All or nothing: every problem is reported at once, naming the line.
@@ -84,6 +87,9 @@ TO_FOLLOW = re.compile(r"\(\s*reports?\s+to\s+follow\s*\)", re.I)
 VERBAL = re.compile(r"\(\s*verbal(?:\s+(?:update|report))?\s*\)", re.I)
 SIGN_OFF = re.compile(r"\[([A-Z]{1,4}/\d{8}/[A-Z])\]")
 BLANK_PAGE = "This page is intentionally left blank"
+#: A report's "Appendices" section heading, and one line of its list.
+APPENDICES_HEADING = re.compile(r"^[\d.]*\s*(?:schedule of\s+)?appendices\b", re.I)
+APPENDIX_LINE = re.compile(r"^(?:\d+(?:\.\d+)*\s+)?((?:appendix|annex)\b.+)$", re.I)
 
 
 @dataclass
@@ -121,6 +127,7 @@ class ParsedReport:
     noting: list[str] = field(default_factory=list)
     implications: list[dict[str, str | None]] = field(default_factory=list)
     background: str | None = None
+    appendices: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -453,10 +460,22 @@ class _Parser:
                     # another body's cover sheet inside a report: an appendix, whose
                     # sections (implications, background papers) belong to the report
                     rule = next((k for k in range(i, end) if self.lines[k].strip() == "---"), end)
+                    attached = self._attached_title(i, body, day)
+                    if attached:
+                        self.pack.reports[-1].appendices.append(attached)
                     self._report_body(self.pack.reports[-1], rule + 1, end, appendix=True)
                 i = end
             else:
                 i += 1
+
+    def _attached_title(self, i: int, body: str | None, day: date | None) -> str | None:
+        """How an attached report (another body's cover sheet) is listed as an
+        appendix: its title, then the body and date it is for."""
+        title = _clean(" ".join(self.lines[i].split("\t")[1:]))
+        if not title:
+            return None
+        where = ", ".join(p for p in (body, f"{day.day} {day:%B %Y}" if day else None) if p)
+        return f"{title} ({where})" if where else title
 
     def _sheet_header(self, i: int) -> tuple[str | None, date | None]:
         body = day = None
@@ -556,6 +575,11 @@ class _Parser:
             cells = [c for c in cells if c]
             if cells:
                 self._route_row(report, cells, line)
+        elif label.startswith("appendi"):
+            titles = [_clean(t) for c in cells for t in re.split(r";|\s{2,}", c)]
+            report.appendices.extend(
+                t for t in titles if t and t.lower() not in ("none", "n/a", "no")
+            )
 
     def _route_row(self, report: ParsedReport, cells: list[str], line: int) -> None:
         if cells and cells[0].lower().startswith("list any meetings"):
@@ -607,6 +631,8 @@ class _Parser:
                 elif "background papers" in text:
                     mode = "background"
                     report.background = ""
+                elif APPENDICES_HEADING.match(text):
+                    mode = "appendices"
                 else:
                     mode = None
                 continue
@@ -640,6 +666,12 @@ class _Parser:
                     current["text"] = f"{current['text']} {line}".strip()
             elif mode == "background":
                 report.background = f"{report.background} {line}".strip()
+            elif mode == "appendices":
+                listed_appendix = APPENDIX_LINE.match(line)
+                if listed_appendix:
+                    report.appendices.append(listed_appendix.group(1))
+                else:  # the list has ended
+                    mode = None
             if mode is None and raw.strip().startswith("Recommendations for noting"):
                 mode = "noting"
         # "**Recommendations for noting:**" lines are bold headings (handled above).
@@ -944,6 +976,7 @@ def import_pack(db: Session, text: str, *, actor: str, source: str = "pack") -> 
                         recommendations_noting_json=json.dumps(report.noting),
                         implications_json=json.dumps(report.implications),
                         background_papers=report.background or None,
+                        appendices_json=json.dumps(report.appendices),
                         **{k: v for k, v in report.fields.items() if v not in (None, "")},
                     )
                 )

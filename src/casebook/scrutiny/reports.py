@@ -3,7 +3,8 @@
 Lists are kept as JSON: the route (``[{"body", "date"}]``), recommendations for
 decision and for noting (``[str]``), implications (``[{"kind", "text",
 "sign_off"}]``; a sign-off looks like ``JB/21102020/A``: initials, the date
-signed off, a letter).
+signed off, a letter), appendices (``[str]``: the titles the cover sheet lists,
+e.g. "Appendix A - Action plan").
 """
 
 from __future__ import annotations
@@ -55,6 +56,19 @@ def _text_list(checks: Checks, field: str, value: Any) -> list[str]:
         checks.add(field, "must be a list of lines of text")
         return []
     return [v.strip() for v in value if v and v.strip()]
+
+
+def _appendices(checks: Checks, value: Any) -> list[str]:
+    """Appendix titles, one a line (or a list); each at most 1,000 characters."""
+    titles = [t.replace("\x00", "") for t in _text_list(checks, "appendices", value)]
+    if len(titles) > 100:
+        checks.add("appendices", "list at most 100 appendices")
+        return []
+    for n, title in enumerate(titles, start=1):
+        if len(title) > 1000:
+            checks.add("appendices", f"line {n}: an appendix title is at most 1,000 characters")
+            return []
+    return titles
 
 
 def read_route(checks: Checks, value: Any) -> list[dict[str, str]]:
@@ -170,6 +184,7 @@ def set_report(db: Session, item_id: str, values: dict[str, Any], *, actor: str)
             _text_list(checks, "recommendations_noting", values.get("recommendations_noting"))
         ),
         "implications_json": json.dumps(read_implications(checks, values.get("implications"))),
+        "appendices_json": json.dumps(_appendices(checks, values.get("appendices"))),
     }
     checks.done()
     with change(db):
@@ -191,3 +206,7 @@ def set_report(db: Session, item_id: str, values: dict[str, Any], *, actor: str)
 
 def route_of(report: Report) -> list[dict[str, str]]:
     return json.loads(report.route_json)
+
+
+def appendices_of(report: Report) -> list[str]:
+    return json.loads(report.appendices_json or "[]")

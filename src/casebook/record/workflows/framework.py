@@ -14,7 +14,8 @@ The interface (stable; other step modules build on it)::
     Field(name, label, kind, required=True, hint=None, code_list=None, options=None,
           multiple=False, future_ok=False, before_birth_ok=False, minimum=None, maximum=None)
         kinds: DATE, TEXT, LONG_TEXT, CODE (code_list=...), YES_NO, NUMBER,
-               CHOICE (options=lambda state: [(value, label), ...])
+               CHOICE (options=lambda state: [(value, label), ...]; options that
+               read the record use ``state.session``)
     Step(key, title, area, fields, available, run, clock=None,
          manager=False, needs_authorisation=False, description="", button=None)
         available(state) -> None when allowed, else the reason, in words

@@ -223,7 +223,7 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
         began, or began the day it ended, is another referral's)."""
         periods = care.get(pid, ())
         b_ = b or date.max
-        if periods and periods[-1][1] is None:
+        if pid in data.looked_after_at_end:  # (not on short breaks, V3/V4)
             return a <= end and b_ >= start
         for ps, pe in periods:
             if ps == pe:
@@ -588,6 +588,7 @@ def from_record(session, year: int, person_ids: Iterable[str] | None = None) -> 
         data.tables[name] = [Data903.make_row(name, r) for r in rows]
     data.__dict__.pop("episodes_by_child", None)
     data.__dict__.pop("looked_after_12_months", None)
+    data.__dict__.pop("looked_after_at_end", None)
     return data
 
 

@@ -6,6 +6,8 @@ since it was read is 409. ``POST /api/scrutiny/items/{item_id}/scorecard``
 (``{"as_at": "YYYY-MM-DD"}``) and ``.../pack`` (``{"pack_id": N}``, a published
 board pack) freeze the performance scorecard or a pack onto an agenda item
 (:mod:`casebook.scrutiny.performance_link`); ``.../figures`` stores given rows.
+``GET``/``POST /api/scrutiny/items/{item_id}/report`` read and write the
+item's cover sheet (appendices included).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from casebook.access.roles import Action
+from casebook.record.errors import NotFound
 from casebook.scrutiny import actions as actions_service
-from casebook.scrutiny import agenda, bodies, performance_link, roll, views
+from casebook.scrutiny import agenda, bodies, performance_link, reports, roll, views
 from casebook.web.api.front_door import Strict, Text
 from casebook.web.deps import CurrentUser, DbSession, csrf_protect, requires
 from casebook.web.forms import RecordId
@@ -102,6 +105,73 @@ class ItemIn(Strict):
     exempt_reason: Text | None = None
     report_to_follow: bool = False
     verbal_update: bool = False
+
+
+class RouteStep(BaseModel):
+    body: str
+    date: str | None = None
+
+
+class Implication(BaseModel):
+    kind: str
+    text: str
+    sign_off: str | None = None
+
+
+class ReportOut(BaseModel):
+    """A report's cover sheet, as the item page shows it."""
+
+    item_id: str
+    title: str
+    designation: str | None
+    lead_cabinet_members: str | None
+    key_decision: bool | None
+    forward_plan: bool | None
+    wards: str | None
+    accountable_director: str | None
+    originating_service: str | None
+    accountable_employee: str | None
+    employee_job_title: str | None
+    employee_contact: str | None
+    route: list[RouteStep]
+    recommendations_decision: list[str]
+    recommendations_noting: list[str]
+    implications: list[Implication]
+    background_papers: str | None
+    appendices: list[str] = Field(description="the titles of the appendices the cover sheet lists")
+
+
+class RouteStepIn(Strict):
+    body: Text | None = None
+    date: Text | None = Field(None, description="YYYY-MM-DD")
+
+
+class ImplicationIn(Strict):
+    kind: Text | None = None
+    text: Text | None = None
+    sign_off: Text | None = Field(None, description="like JB/21102020/A")
+
+
+class ReportIn(Strict):
+    """The whole cover sheet: what is left out is cleared."""
+
+    title: Text | None = None
+    designation: Text | None = Field(None, description="red, amber or green")
+    lead_cabinet_members: Text | None = None
+    key_decision: bool | None = None
+    forward_plan: bool | None = None
+    wards: Text | None = None
+    accountable_director: Text | None = None
+    originating_service: Text | None = None
+    accountable_employee: Text | None = None
+    employee_job_title: Text | None = None
+    employee_contact: Text | None = None
+    route: list[RouteStepIn] | None = None
+    recommendations_decision: list[Text] | None = None
+    recommendations_noting: list[Text] | None = None
+    implications: list[ImplicationIn] | None = None
+    background_papers: Text | None = None
+    appendices: list[Text] | None = Field(None, description="appendix titles, in order")
 
 
 class ScorecardIn(Strict):
@@ -253,6 +323,25 @@ def attach_scorecard(
 def attach_pack(item_id: RecordId, body: PackIn, db: DbSession, user: CurrentUser) -> FiguresOut:
     """Freeze a published board pack's figures on the item (404: no such pack)."""
     return _figures(performance_link.attach_pack(db, item_id, body.pack_id, user.username))
+
+
+def _report(item_id: str, values: dict[str, Any] | None) -> ReportOut:
+    if values is None:
+        raise NotFound("This agenda item has no report yet.")
+    return ReportOut(item_id=item_id, **values)
+
+
+@router.get("/scrutiny/items/{item_id}/report", dependencies=VIEW)
+def get_report(item_id: RecordId, db: DbSession) -> ReportOut:
+    """The item's cover sheet (404: the item has no report yet)."""
+    return _report(item_id, views.item_page(db, item_id)["report"])
+
+
+@router.post("/scrutiny/items/{item_id}/report", dependencies=MANAGE)
+def set_report(item_id: RecordId, body: ReportIn, db: DbSession, user: CurrentUser) -> ReportOut:
+    """Write the item's cover sheet, creating it the first time."""
+    report = reports.set_report(db, item_id, body.model_dump(), actor=user.username)
+    return _report(item_id, agenda.report_dict(report))
 
 
 @router.get("/scrutiny/actions", dependencies=VIEW)

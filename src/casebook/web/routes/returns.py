@@ -18,6 +18,7 @@ from tempfile import TemporaryDirectory
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -256,7 +257,8 @@ async def recompute_open_errors(request: Request, db: DbSession) -> Response:
     if chosen is None:
         chosen = continuous.collection_year(date.today())
         values["year"] = ""
-    continuous.open_errors_cached(db, date.today(), chosen, refresh=True)
+    # a second or more of work: off the event loop
+    await run_in_threadpool(continuous.open_errors_cached, db, date.today(), chosen, refresh=True)
     query = {k: v[:200] for k, v in values.items() if v}
     target = "/returns/errors"
     if query:

@@ -582,6 +582,7 @@ def _report_values(report: dict[str, Any]) -> dict[str, str]:
     values["report-implications"] = "\n".join(
         f"{i['kind']} | {i['text']} | {i['sign_off'] or ''}" for i in report["implications"]
     )
+    values["report-appendices"] = "\n".join(report.get("appendices") or [])
     return values
 
 
