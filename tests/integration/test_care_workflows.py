@@ -1043,10 +1043,10 @@ def test_the_chronology_shows_every_care_leaver_contact_once(db_session: Session
     child = _child(db_session, dob="2007-01-01")
     _in_care(db_session, child, start="2023-02-01")
     _do(db_session, child, "care_leave", {"end_date": "2024-12-31", "reason": "E5"}, today)
-    _do(db_session, child, "care_leaver_contact",
-        {**CONTACT, "contact_date": "2025-01-02", "pathway_plan_review": "2025-01-02"}, today)  # fmt: skip
-    _do(db_session, child, "care_leaver_contact",
-        {**CONTACT, "contact_date": "2025-01-06", "in_touch": "NO", "accommodation": ""}, today)  # fmt: skip
+    first = {**CONTACT, "contact_date": "2025-01-02", "pathway_plan_review": "2025-01-02"}
+    _do(db_session, child, "care_leaver_contact", first, today)
+    second = {**CONTACT, "contact_date": "2025-01-06", "in_touch": "NO", "accommodation": ""}
+    _do(db_session, child, "care_leaver_contact", second, today)
     events = chronology(db_session, child, kinds=["care_leaver"])
     assert [(e.date, e.title) for e in events] == [
         (date(2025, 1, 2), "Care leaver contact: in touch"),
