@@ -326,6 +326,7 @@ def decide(contact_id: RecordId, body: DecisionIn, db: DbSession, user: CurrentU
             expected_version=body.expected_version,
             actor=Actor(user.username),
             primary_need=body.primary_need or None,
+            team_id=user.team_id if user.front_door else None,
         )
     except Invalid as exc:
         raise renamed(exc, DECISION_COLUMNS) from None

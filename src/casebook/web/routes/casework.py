@@ -54,7 +54,7 @@ def action_for(step: Step) -> Action:
 
 
 def actor_for(user: User) -> StepActor:
-    return StepActor(user.username, professional_id=user.professional_id)
+    return StepActor(user.username, professional_id=user.professional_id, team_id=user.team_id)
 
 
 async def _posted(request: Request) -> dict[str, Any]:

@@ -436,6 +436,7 @@ def decide(
                 expected_version=expected_version,
                 actor=Actor(user.username),
                 primary_need=primary_need,
+                team_id=user.team_id if user.front_door else None,
             )
         except Invalid as exc:
             errors = problem_errors(renamed(exc, DECISION_COLUMNS), DECISION_LABELS)
