@@ -38,6 +38,15 @@ def kind_of(url: str) -> tuple[str, tuple[str, ...]]:
     return path, tuple(sorted({k for k, _ in parse_qsl(parts.query)}))
 
 
+#: What a link names a file by: its extension, or ``format=`` in the query (CSV exports).
+FILE_ENDINGS = (".csv", ".pdf", ".ics", ".xlsx", ".zip", ".docx")
+
+
+def _is_file(path: str, query: str) -> bool:
+    """A download (an export, a pack's PDF), not a page to check."""
+    return path.endswith(FILE_ENDINGS) or "format=" in query
+
+
 def links_on(page: Page, origin: str) -> list[str]:
     """The in-app GET links on the page, absolute and without fragments."""
     # Download links (a report's attached PDF) start a download, not a page.
@@ -51,6 +60,8 @@ def links_on(page: Page, origin: str) -> list[str]:
         url = urljoin(page.url, href).split("#")[0]
         parts = urlsplit(url)
         if f"{parts.scheme}://{parts.netloc}" != origin or parts.path.startswith(SKIP_PREFIXES):
+            continue
+        if _is_file(parts.path, parts.query):
             continue
         found.append(url)
     return found
