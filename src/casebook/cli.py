@@ -275,6 +275,10 @@ def demo(
             out.print("Demo targets and ILLUSTRATIVE comparator figures loaded.")
     if made:
         out.print(f"Demo accounts created: {', '.join(made)} (passwords in the README).")
+    from casebook.performance.figures import refresh_in_background
+
+    refresh_in_background(engine, months=12)  # finished months and quarters not yet stored
+    out.print("Storing 12 months of KPI figures in the background (casebook kpi refresh).")
     serve(host=host, port=port)
 
 
