@@ -107,8 +107,14 @@ async def sign_in(client: httpx.AsyncClient) -> None:
 async def one_client(
     client: httpx.AsyncClient, ids, names, requests: int, out: dict, seed: int, think: float
 ) -> None:
-    """One signed-in user: open a record, search, pause as a person reading would, repeat."""
+    """One signed-in user: open a record, search, pause as a person reading would, repeat.
+
+    Users start at random within their first pause, as people arrive at work,
+    not all in the same millisecond (which would measure a queue of 50 first
+    requests, not the service)."""
     rng = random.Random(seed)
+    if think:
+        await asyncio.sleep(rng.uniform(0, 2 * think))
     for _ in range(requests):
         for kind, path in (
             ("record", f"/children/{rng.choice(ids)}"),
