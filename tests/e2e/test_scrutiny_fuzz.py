@@ -55,6 +55,9 @@ JSON = st.one_of(
     st.lists(st.one_of(ODD, st.dictionaries(ODD, ODD, max_size=3)), max_size=3),
 )
 API_FIELDS = [
+    "appendices",
+    "route",
+    "implications",
     "number",
     "title",
     "exempt",
@@ -125,6 +128,7 @@ def test_the_scrutiny_api_never_answers_500(world, data):
                 "/api/scrutiny/items/{id}/figures",
                 "/api/scrutiny/actions",
                 "/api/scrutiny/actions/{id}",
+                "/api/scrutiny/items/{id}/report",
             ]
         )
     )
@@ -151,6 +155,7 @@ FORMS = {
     "/scrutiny/minutes/{minutes_id}/approve": "approve",
 }
 FORM_FIELDS = [
+    "appendices",
     "name",
     "kind",
     "quorum",
