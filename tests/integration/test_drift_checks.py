@@ -18,7 +18,6 @@ from casebook.record.models import (
     Professional,
 )
 from casebook.record.models.reference import TimescaleSetting
-from casebook.record.timescales import TIMESCALES
 
 ON = date(2025, 10, 15)
 
@@ -89,11 +88,10 @@ def test_plans_open_too_long(db_session):
     cp = {r.person_id for r in drift.cp_plans_too_long(s, ON)}
     assert old in cin and young not in cin and ended not in cin
     assert young in cp
-    # A longer limit set by the authority (once the registry declares plan_drift) is honoured.
-    if "plan_drift" in TIMESCALES:
-        s.add(TimescaleSetting(key="plan_drift", amount=36, unit="months"))
-        s.flush()
-        assert old not in {r.person_id for r in drift.cin_plans_too_long(s, ON)}
+    # A longer limit set by the authority is honoured.
+    s.add(TimescaleSetting(key="cin_plan_drift", amount=36, unit="months"))
+    s.flush()
+    assert old not in {r.person_id for r in drift.cin_plans_too_long(s, ON)}
 
 
 def test_unallocated_children_and_visits_out_of_date(db_session):

@@ -5,8 +5,8 @@
 - visits out of date and reviews out of date (the open overdue items of the
   timescales, read through ``due_for_many`` so worklists, the child's record
   and this list agree);
-- CIN and CP plans open longer than the drift threshold (``plan_drift`` in the
-  timescale registry when it declares one; 24 months otherwise);
+- CIN and CP plans open longer than the drift markers (``cin_plan_drift`` and
+  ``cp_plan_drift`` in the timescale registry: 24 months by default);
 - children open to social care (a referral, CP plan or period of care open)
   with no allocated worker.
 
@@ -49,11 +49,6 @@ CHUNK = 900
 BATCH = 2000
 #: How long the drift counts are kept (the lists behind them are always read afresh).
 COUNTS_SECONDS = 600
-#: Used when the registry has no ``plan_drift`` timescale of its own.
-PLAN_DRIFT_DEFAULT = Timescale(
-    "plan_drift", "Plan open too long", 24, "months", "local",
-    "A CIN or CP plan open longer than this is drifting (the papers watch 2 years).",
-)  # fmt: skip
 VISIT_KEYS = frozenset(
     {"cp_visit", "cin_visit", "cla_visit", "cla_visit_long_term", "cla_visit_new_placement"}
 )
@@ -140,8 +135,8 @@ def assessments_overdue(session: Session, on: date) -> list[DriftRow]:
     return found
 
 
-def _plans_too_long(session: Session, on: date, model, pid, rid, start, end, what: str):
-    ts = load_timescales(session).get("plan_drift", PLAN_DRIFT_DEFAULT)
+def _plans_too_long(session: Session, on: date, key: str, model, pid, rid, start, end, what: str):
+    ts = load_timescales(session)[key]
     calendar = WorkingCalendar.from_session(session)
     rows = session.execute(
         select(pid, rid, start)
@@ -171,14 +166,14 @@ def _plans_too_long(session: Session, on: date, model, pid, rid, start, end, wha
 
 def cin_plans_too_long(session: Session, on: date) -> list[DriftRow]:
     return _plans_too_long(
-        session, on, CinPlan, CinPlan.cinp_person_id, CinPlan.cinp_cin_plan_id,
+        session, on, "cin_plan_drift", CinPlan, CinPlan.cinp_person_id, CinPlan.cinp_cin_plan_id,
         CinPlan.cinp_cin_plan_start_date, CinPlan.cinp_cin_plan_end_date, "CIN plan",
     )  # fmt: skip
 
 
 def cp_plans_too_long(session: Session, on: date) -> list[DriftRow]:
     return _plans_too_long(
-        session, on, CpPlan, CpPlan.cppl_person_id, CpPlan.cppl_cp_plan_id,
+        session, on, "cp_plan_drift", CpPlan, CpPlan.cppl_person_id, CpPlan.cppl_cp_plan_id,
         CpPlan.cppl_cp_plan_start_date, CpPlan.cppl_cp_plan_end_date, "CP plan",
     )  # fmt: skip
 

@@ -7,9 +7,8 @@ timescale with its default and the value in force (the administrator's settings
 page), local standards first; :func:`standard_history` reads a setting's history.
 
 The drift markers the worklists flag (CIN and CP plans open longer than 2 years,
-``timescales.md``) are timescales too: :data:`DRIFT_DEFAULTS` declares them once
-for the worklists until the registry carries them, and :func:`worklist_timescales`
-prefers the registry's (settable) entries whenever it has them.
+``timescales.md``) are timescales of the registry like any other
+(``cin_plan_drift``, ``cp_plan_drift``), so an authority sets them here too.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ from casebook.record.services import Actor
 from casebook.record.timescales import TIMESCALES, UNITS, Timescale, check_setting, load_timescales
 from casebook.record.unit_of_work import UnitOfWork
 
-#: Drift markers: a CIN or CP plan still open this long after it started.
+#: Drift markers: a CIN or CP plan still open this long after it started (registry defaults).
 DRIFT_DEFAULTS: Mapping[str, Timescale] = MappingProxyType(
     {key: TIMESCALES[key] for key in ("cin_plan_drift", "cp_plan_drift")}
 )
@@ -83,8 +82,8 @@ def set_local_standard(
 
 
 def worklist_timescales(session: Session) -> dict[str, Timescale]:
-    """The authority's timescales, with the drift markers the registry does not carry yet."""
-    return {**DRIFT_DEFAULTS, **load_timescales(session)}
+    """The authority's timescales in force (the drift markers among them)."""
+    return load_timescales(session)
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,7 @@ def standards(session: Session) -> list[Standard]:
     """Every timescale with its default and value in force: visit and "seen"
     standards first, then the other local ones, then the statutory ones."""
     in_force = worklist_timescales(session)
-    defaults = {**DRIFT_DEFAULTS, **TIMESCALES}
+    defaults = TIMESCALES
     found = [
         Standard(
             key=key,

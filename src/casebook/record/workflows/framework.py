@@ -5,8 +5,8 @@ A step is a :class:`Step`: its fields (:class:`Field`), when it is allowed
 writes (``run``). The web form, the JSON operation and the list of "what can be
 done now" are all generated from the declaration, so a new step anywhere needs
 only a ``Step`` and a call to :func:`register` in a module of this package
-(every module here is imported by :func:`load_steps`, except ``framework``,
-``commands`` and ``worklists*``).
+(every module here is imported by :func:`load_steps`, except ``framework`` and
+``worklists*``).
 
 The interface (stable; other step modules build on it)::
 
@@ -401,7 +401,7 @@ def register(step: Step) -> Step:
     return step
 
 
-_SKIP = ("framework", "commands", "worklists")
+_SKIP = ("framework", "worklists")
 _loaded = False
 
 
