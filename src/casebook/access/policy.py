@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from casebook.access.models import AuditSample, RecordRestriction
 from casebook.access.roles import PERMISSIONS, Action, Role
-from casebook.record.allocation import unallocated_held_by
+from casebook.record.allocation import open_involvement, unallocated_held_by
 from casebook.record.models import Contact, ContactPerson, Department, Involvement, Person
 from casebook.record.models.base import ACTIVE
 
@@ -45,19 +45,6 @@ def allowed(user: User, action: Action) -> bool:
     return action in PERMISSIONS[user.role]
 
 
-def _open_involvement(on: date, *conditions) -> ColumnElement[bool]:
-    return exists().where(
-        Involvement.invo_person_id == Person.pers_person_id,
-        Involvement.cb_status == ACTIVE,
-        or_(
-            Involvement.invo_involvement_end_date.is_(None),
-            Involvement.invo_involvement_end_date > on,
-        ),
-        Involvement.invo_involvement_start_date <= on,
-        *conditions,
-    )
-
-
 def _named_in_recent_contact(on: date) -> ColumnElement[bool]:
     since = on - FRONT_DOOR_WINDOW
     subject = exists().where(
@@ -80,12 +67,12 @@ def _role_scope(user: User, on: date) -> ColumnElement[bool]:
         return true()
     if role is Role.SOCIAL_WORKER:
         mine = (
-            _open_involvement(on, Involvement.invo_professional_id == user.professional_id)
+            open_involvement(on, Involvement.invo_professional_id == user.professional_id)
             if user.professional_id
             else false()
         )
         team = (
-            _open_involvement(on, Involvement.invo_professional_team == user.team_id)
+            open_involvement(on, Involvement.invo_professional_team == user.team_id)
             if user.team_id
             else false()
         )
@@ -93,7 +80,7 @@ def _role_scope(user: User, on: date) -> ColumnElement[bool]:
         return or_(mine, team, door)
     if role is Role.TEAM_MANAGER:
         team = (
-            _open_involvement(on, Involvement.invo_professional_team == user.team_id)
+            open_involvement(on, Involvement.invo_professional_team == user.team_id)
             if user.team_id
             else false()
         )
@@ -115,7 +102,7 @@ def _role_scope(user: User, on: date) -> ColumnElement[bool]:
         )
         teams = select(below.c.dept_team_id)
         return or_(
-            _open_involvement(on, Involvement.invo_professional_team.in_(teams)),
+            open_involvement(on, Involvement.invo_professional_team.in_(teams)),
             unallocated_held_by(teams, on),
         )
     if role is Role.AUDITOR:

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from casebook.access.policy import User, visible_children
@@ -41,6 +41,7 @@ from casebook.record.models import (
 )
 from casebook.record.models.base import ACTIVE
 from casebook.record.models.workforce import Involvement
+from casebook.record.periods import open_on
 from casebook.record.timescales import due_for_many
 from casebook.record.timescales.registry import Timescale, due_date, load_timescales
 
@@ -102,10 +103,6 @@ def _threshold_lower_bound(ts: Timescale) -> timedelta:
     return timedelta(days=ts.amount * per)
 
 
-def _open_on(start, end, on: date):
-    return and_(start.is_not(None), start <= on, or_(end.is_(None), end > on))
-
-
 def assessments_overdue(session: Session, on: date) -> list[DriftRow]:
     timescales = load_timescales(session)
     ts = timescales["assessment"]
@@ -142,7 +139,7 @@ def _plans_too_long(session: Session, on: date, key: str, model, pid, rid, start
         select(pid, rid, start)
         .where(
             model.cb_status == ACTIVE,
-            _open_on(start, end, on),
+            open_on(start, end, on),
             start <= on - _threshold_lower_bound(ts),
         )
         .order_by(start, rid)
@@ -184,17 +181,17 @@ def _open_case_condition(on: date):
         exists().where(
             CinEpisode.cine_person_id == Person.pers_person_id,
             CinEpisode.cb_status == ACTIVE,
-            _open_on(CinEpisode.cine_referral_date, CinEpisode.cine_close_date, on),
+            open_on(CinEpisode.cine_referral_date, CinEpisode.cine_close_date, on),
         ),
         exists().where(
             CpPlan.cppl_person_id == Person.pers_person_id,
             CpPlan.cb_status == ACTIVE,
-            _open_on(CpPlan.cppl_cp_plan_start_date, CpPlan.cppl_cp_plan_end_date, on),
+            open_on(CpPlan.cppl_cp_plan_start_date, CpPlan.cppl_cp_plan_end_date, on),
         ),
         exists().where(
             ClaEpisode.clae_person_id == Person.pers_person_id,
             ClaEpisode.cb_status == ACTIVE,
-            _open_on(
+            open_on(
                 ClaEpisode.clae_cla_episode_start_date, ClaEpisode.clae_cla_episode_ceased_date, on
             ),
         ),
@@ -228,17 +225,17 @@ def _can_be_overdue_condition(on: date):
         exists().where(
             CpPlan.cppl_person_id == Person.pers_person_id,
             CpPlan.cb_status == ACTIVE,
-            _open_on(CpPlan.cppl_cp_plan_start_date, CpPlan.cppl_cp_plan_end_date, on),
+            open_on(CpPlan.cppl_cp_plan_start_date, CpPlan.cppl_cp_plan_end_date, on),
         ),
         exists().where(
             CinPlan.cinp_person_id == Person.pers_person_id,
             CinPlan.cb_status == ACTIVE,
-            _open_on(CinPlan.cinp_cin_plan_start_date, CinPlan.cinp_cin_plan_end_date, on),
+            open_on(CinPlan.cinp_cin_plan_start_date, CinPlan.cinp_cin_plan_end_date, on),
         ),
         exists().where(
             ClaEpisode.clae_person_id == Person.pers_person_id,
             ClaEpisode.cb_status == ACTIVE,
-            _open_on(
+            open_on(
                 ClaEpisode.clae_cla_episode_start_date, ClaEpisode.clae_cla_episode_ceased_date, on
             ),
         ),
@@ -271,9 +268,7 @@ def unallocated(session: Session, on: date) -> list[DriftRow]:
         Involvement.invo_person_id == Person.pers_person_id,
         Involvement.cb_status == ACTIVE,
         Involvement.invo_professional_id.is_not(None),
-        _open_on(
-            Involvement.invo_involvement_start_date, Involvement.invo_involvement_end_date, on
-        ),
+        open_on(Involvement.invo_involvement_start_date, Involvement.invo_involvement_end_date, on),
     )
     ids = session.scalars(
         select(Person.pers_person_id)

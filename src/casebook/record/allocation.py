@@ -38,6 +38,7 @@ from casebook.record.models import (
     Professional,
 )
 from casebook.record.models.base import ACTIVE
+from casebook.record.periods import open_on
 from casebook.record.services import Actor
 from casebook.record.unit_of_work import UnitOfWork
 
@@ -49,16 +50,12 @@ CHANGE_REASONS = ("CHANGE", "LEFT", "TRANSFER")
 CARE_LEAVER_UNTIL_AGE = 25
 
 
-def _open(start, end, on: date) -> ColumnElement[bool]:
-    return and_(start <= on, or_(end.is_(None), end > on))
-
-
 def open_involvement(on: date, *conditions) -> ColumnElement[bool]:
     """SQL condition on ``Person``: an involvement is open on ``on`` (with ``conditions``)."""
     return exists().where(
         Involvement.invo_person_id == Person.pers_person_id,
         Involvement.cb_status == ACTIVE,
-        _open(Involvement.invo_involvement_start_date, Involvement.invo_involvement_end_date, on),
+        open_on(Involvement.invo_involvement_start_date, Involvement.invo_involvement_end_date, on),
         *conditions,
     )
 
@@ -67,7 +64,7 @@ def _open_referral(on: date, *conditions) -> ColumnElement[bool]:
     return exists().where(
         CinEpisode.cine_person_id == Person.pers_person_id,
         CinEpisode.cb_status == ACTIVE,
-        _open(CinEpisode.cine_referral_date, CinEpisode.cine_close_date, on),
+        open_on(CinEpisode.cine_referral_date, CinEpisode.cine_close_date, on),
         *conditions,
     )
 
@@ -76,7 +73,7 @@ def _open_cin_plan(on: date, *conditions) -> ColumnElement[bool]:
     return exists().where(
         CinPlan.cinp_person_id == Person.pers_person_id,
         CinPlan.cb_status == ACTIVE,
-        _open(CinPlan.cinp_cin_plan_start_date, CinPlan.cinp_cin_plan_end_date, on),
+        open_on(CinPlan.cinp_cin_plan_start_date, CinPlan.cinp_cin_plan_end_date, on),
         *conditions,
     )
 
@@ -98,12 +95,14 @@ def open_episode(on: date) -> ColumnElement[bool]:
     cp = exists().where(
         CpPlan.cppl_person_id == Person.pers_person_id,
         CpPlan.cb_status == ACTIVE,
-        _open(CpPlan.cppl_cp_plan_start_date, CpPlan.cppl_cp_plan_end_date, on),
+        open_on(CpPlan.cppl_cp_plan_start_date, CpPlan.cppl_cp_plan_end_date, on),
     )
     cla = exists().where(
         ClaEpisode.clae_person_id == Person.pers_person_id,
         ClaEpisode.cb_status == ACTIVE,
-        _open(ClaEpisode.clae_cla_episode_start_date, ClaEpisode.clae_cla_episode_ceased_date, on),
+        open_on(
+            ClaEpisode.clae_cla_episode_start_date, ClaEpisode.clae_cla_episode_ceased_date, on
+        ),
     )
     return or_(_open_referral(on), _open_cin_plan(on), cp, cla, _care_leaver(on))
 
@@ -243,7 +242,7 @@ def team_workers(session: Session, team_id: str, on: date) -> list[Worker]:
         .where(
             Involvement.invo_professional_team == team_id,
             Involvement.cb_status == ACTIVE,
-            _open(
+            open_on(
                 Involvement.invo_involvement_start_date, Involvement.invo_involvement_end_date, on
             ),
         )
@@ -274,7 +273,7 @@ def current_allocations(
                 Involvement.invo_person_id == person_id,
                 Involvement.invo_professional_team == team_id,
                 Involvement.cb_status == ACTIVE,
-                _open(
+                open_on(
                     Involvement.invo_involvement_start_date,
                     Involvement.invo_involvement_end_date,
                     on,
@@ -364,7 +363,7 @@ def allocate(
             .where(
                 CinEpisode.cine_person_id == person_id,
                 CinEpisode.cb_status == ACTIVE,
-                _open(CinEpisode.cine_referral_date, CinEpisode.cine_close_date, on),
+                open_on(CinEpisode.cine_referral_date, CinEpisode.cine_close_date, on),
             )
             .order_by(CinEpisode.cine_referral_date.desc())
             .limit(1)

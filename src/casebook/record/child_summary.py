@@ -40,6 +40,7 @@ from casebook.record.models import (
     Send,
 )
 from casebook.record.models.base import ACTIVE
+from casebook.record.periods import open_on
 from casebook.record.timescales import DueItem, due_for
 
 #: How many case notes the summary shows.
@@ -233,10 +234,8 @@ def child_summary(session: Session, person_id: str, on: date) -> ChildSummary:
 _PERSON = select(Person).where(Person.pers_person_id == PID, Person.cb_status == ACTIVE)
 
 
-def _open_on(
-    start: InstrumentedAttribute, end: InstrumentedAttribute, on=ON
-) -> ColumnElement[bool]:
-    return (start <= on) & or_(end.is_(None), end > on)
+def _open_on(start: InstrumentedAttribute, end: InstrumentedAttribute) -> ColumnElement[bool]:
+    return open_on(start, end, ON)  # the day is bound when the statement runs
 
 
 @functools.cache

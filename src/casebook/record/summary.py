@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from casebook.record.models import CinPlan, ClaEpisode, CpPlan, Person
 from casebook.record.models.base import ACTIVE
+from casebook.record.periods import open_on
 
 
 @dataclass(frozen=True)
@@ -18,10 +19,6 @@ class AuthoritySummary:
     on_cin_plans: int
     on_cp_plans: int
     looked_after: int
-
-
-def _open_on(start, end, on: date):
-    return (start <= on) & or_(end.is_(None), end > on)
 
 
 def authority_summary(session: Session, on: date) -> AuthoritySummary:
@@ -37,19 +34,19 @@ def authority_summary(session: Session, on: date) -> AuthoritySummary:
         on_cin_plans=count(
             select(func.count(func.distinct(CinPlan.cinp_person_id))).where(
                 CinPlan.cb_status == ACTIVE,
-                _open_on(CinPlan.cinp_cin_plan_start_date, CinPlan.cinp_cin_plan_end_date, on),
+                open_on(CinPlan.cinp_cin_plan_start_date, CinPlan.cinp_cin_plan_end_date, on),
             )
         ),
         on_cp_plans=count(
             select(func.count(func.distinct(CpPlan.cppl_person_id))).where(
                 CpPlan.cb_status == ACTIVE,
-                _open_on(CpPlan.cppl_cp_plan_start_date, CpPlan.cppl_cp_plan_end_date, on),
+                open_on(CpPlan.cppl_cp_plan_start_date, CpPlan.cppl_cp_plan_end_date, on),
             )
         ),
         looked_after=count(
             select(func.count(func.distinct(ClaEpisode.clae_person_id))).where(
                 ClaEpisode.cb_status == ACTIVE,
-                _open_on(
+                open_on(
                     ClaEpisode.clae_cla_episode_start_date,
                     ClaEpisode.clae_cla_episode_ceased_date,
                     on,
